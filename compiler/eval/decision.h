@@ -1,0 +1,98 @@
+// Decisions: what a back end computes per rule, and the combined decision of
+// LANGUAGE.md §5 and §7.
+//
+// A back end (interpreter or JIT) evaluates every rule against a bound
+// request and reports an Outcome; Combine() applies §5.4 (deny overrides,
+// requirement merging, strictest expire/grant/veto, channel union, default)
+// identically for both back ends.
+#ifndef SIGNOFF_COMPILER_EVAL_DECISION_H_
+#define SIGNOFF_COMPILER_EVAL_DECISION_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "compiler/eval/request.h"
+#include "compiler/ir/ir.h"
+
+namespace signoff::eval {
+
+enum class RuleStatus : unsigned char {
+  kNotMatched,     // no pattern matches the action
+  kNotApplicable,  // reads params the action does not declare (§5.2)
+  kConditionFailed,
+  kCandidate,
+  kError,  // evaluation error: a candidate deny (§5.3)
+};
+
+struct RuleOutcome {
+  RuleStatus status = RuleStatus::kNotMatched;
+  int failed_condition = -1;          // kConditionFailed: index into conditions
+  std::string error;                  // kError: what went wrong
+  std::vector<std::string> messages;  // kCandidate require rules: rendered
+};
+
+struct Outcome {
+  std::vector<RuleOutcome> rules;  // parallel to Policy::rules
+  RuleOutcome default_rule;        // rendered messages of the default
+};
+
+enum class DecisionKind : unsigned char { kAllow, kDeny, kRequireApproval };
+std::string_view DecisionKindName(DecisionKind kind);  // "require_approval"
+
+struct DecisionRequirement {
+  int64_t count = 0;
+  int group = -1;  // index into Policy::groups
+  std::string group_name;
+  ir::NodeId where = ir::kNoNode;
+  std::string where_text;  // "" when none
+};
+
+struct ExplainEntry {
+  std::string rule;
+  std::string status;  // "candidate", "condition_failed", "not_applicable",
+                       // "error"
+  bool candidate = false;
+  std::string condition;  // the failing condition's text (`unless` prefixed)
+  std::string location;   // "file:line:col" of that condition
+  std::string error;
+};
+
+struct Decision {
+  DecisionKind kind = DecisionKind::kDeny;
+  std::vector<std::string> rules;    // deciding rules, source order
+  std::vector<std::string> reasons;  // deny reasons
+  std::vector<DecisionRequirement> requirements;
+  int64_t veto = 0;            // 0 when not require_approval
+  int64_t expire_seconds = 0;  // 0 when not require_approval
+  int64_t grant_seconds = 0;   // grant lifetime; 0 when denied
+  std::vector<std::string> channels;  // sorted by name
+  std::vector<std::string> messages;
+  std::vector<std::string> errors;
+  std::string policy;  // digest
+  bool decided_by_default = false;
+  std::vector<ExplainEntry> explain;  // filled when asked for
+};
+
+// Runtime-configurable defaults for clauses a rule leaves out.
+struct Defaults {
+  int64_t expire_seconds = 3600;
+  int64_t grant_seconds = 300;
+  int64_t veto = 1;
+};
+
+// Builds the decision from a back end's outcome. `sources` (optional) turns
+// spans into "file:line:col" for explain entries.
+Decision Combine(const ir::Policy& policy, const BoundRequest& request,
+                 const Outcome& outcome, const Defaults& defaults,
+                 bool explain, const SourceManager* sources);
+
+// LANGUAGE.md §7. `pretty` indents with two spaces; otherwise one line.
+std::string DecisionToJson(const Decision& decision, bool with_explain,
+                           bool pretty);
+// A human-readable summary for `signoff eval --format text`.
+std::string DecisionToText(const Decision& decision, bool with_explain);
+
+}  // namespace signoff::eval
+
+#endif  // SIGNOFF_COMPILER_EVAL_DECISION_H_
