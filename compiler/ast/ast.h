@@ -230,16 +230,16 @@ struct Clause {
   SourceSpan span;          // the whole clause
   SourceSpan keyword_span;  // the leading keyword
 
-  std::vector<ActionName> patterns;     // kOn
-  ExprPtr condition;                    // kWhen, kUnless
-  std::optional<StringLiteral> reason;  // kDeny (optional reason)
-  Requirement requirement;              // kRequire
-  int64_t count = 0;                    // kVeto
-  SourceSpan count_span;                // kVeto
-  int64_t seconds = 0;                  // kExpire, kGrant
-  std::string duration_text;            // kExpire, kGrant
-  std::vector<Identifier> channels;     // kNotify
-  std::optional<Message> message;       // kMessage
+  std::vector<ActionName> patterns;      // kOn
+  ExprPtr condition;                     // kWhen, kUnless
+  std::optional<StringLiteral> reason;   // kDeny (optional reason)
+  Requirement requirement;               // kRequire
+  int64_t count = 0;                     // kVeto
+  SourceSpan count_span;                 // kVeto
+  int64_t seconds = 0;                   // kExpire, kGrant
+  std::string duration_text;             // kExpire, kGrant
+  std::vector<Identifier> channels;      // kNotify
+  std::optional<Message> message;        // kMessage
   std::optional<Escalation> escalation;  // kEscalate
 };
 
@@ -272,10 +272,10 @@ struct TestValue {
   };
   Kind kind;
   SourceSpan span;
-  std::string string_value;  // kString (decoded)
-  int64_t int_value = 0;     // kInt; kDuration (seconds)
-  bool bool_value = false;   // kBool
-  std::string text;          // spelling as written (literals)
+  std::string string_value;         // kString (decoded)
+  int64_t int_value = 0;            // kInt; kDuration (seconds)
+  bool bool_value = false;          // kBool
+  std::string text;                 // spelling as written (literals)
   std::vector<TestValuePtr> items;  // kList
   // kObject: keys in source order (a key may be an identifier or a string).
   std::vector<std::pair<Identifier, TestValuePtr>> fields;
@@ -285,13 +285,18 @@ struct TestValue {
 // `expect requirements [2 of sre, 1 of security where ...]`,
 // `expect reasons ["..."]`.
 struct Expectation {
-  enum class Kind : unsigned char { kDecision, kRules, kRequirements, kReasons };
+  enum class Kind : unsigned char {
+    kDecision,
+    kRules,
+    kRequirements,
+    kReasons
+  };
   Kind kind;
   SourceSpan span;
-  Identifier decision;                 // kDecision: allow|deny|require_approval
-  std::vector<Identifier> rules;       // kRules
+  Identifier decision;            // kDecision: allow|deny|require_approval
+  std::vector<Identifier> rules;  // kRules
   std::vector<Requirement> requirements;  // kRequirements
-  std::vector<StringLiteral> reasons;  // kReasons
+  std::vector<StringLiteral> reasons;     // kReasons
 };
 
 // `test "name" { input { ... } expect ... }`
@@ -307,8 +312,8 @@ using Decl = std::variant<ImportDecl, GroupDecl, ChannelDecl, ActionDecl,
 
 // A `# ...` comment, kept for the formatter.
 struct Comment {
-  SourceSpan span;   // from `#` to the end of the line (newline excluded)
-  std::string text;  // including the leading `#`
+  SourceSpan span;        // from `#` to the end of the line (newline excluded)
+  std::string text;       // including the leading `#`
   bool own_line = false;  // nothing but whitespace precedes it on its line
 };
 

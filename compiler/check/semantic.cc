@@ -4,7 +4,8 @@ namespace signoff::check {
 
 int SemanticModel::FindGroup(std::string_view name) const {
   for (size_t i = 0; i < groups.size(); ++i) {
-    if (groups[i].declared && groups[i].name == name) return static_cast<int>(i);
+    if (groups[i].declared && groups[i].name == name)
+      return static_cast<int>(i);
   }
   return -1;
 }

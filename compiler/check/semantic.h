@@ -33,7 +33,7 @@ enum class Effect : unsigned char { kAllow, kDeny, kRequire };
 struct RuleInfo {
   const ast::RuleDecl* decl = nullptr;  // null for the default
   Effect effect = Effect::kDeny;
-  std::vector<ParamRead> params_read;   // sorted by field name
+  std::vector<ParamRead> params_read;  // sorted by field name
   // For each entry of SemanticModel::actions: whether a pattern of this rule
   // matches it, and whether the rule can apply to it (its schema declares
   // every params field the rule reads, with the same type).
@@ -42,10 +42,10 @@ struct RuleInfo {
 };
 
 struct SemanticModel {
-  std::vector<ResolvedGroup> groups;               // declared first, then inline
-  std::vector<const ast::ChannelDecl*> channels;   // source order
-  std::vector<const ast::ActionDecl*> actions;     // source order
-  std::vector<RuleInfo> rules;                     // source order
+  std::vector<ResolvedGroup> groups;              // declared first, then inline
+  std::vector<const ast::ChannelDecl*> channels;  // source order
+  std::vector<const ast::ActionDecl*> actions;    // source order
+  std::vector<RuleInfo> rules;                    // source order
   RuleInfo default_rule;  // decl == null; effect from the default (or deny)
   const ast::DefaultDecl* default_decl = nullptr;  // null: implicit deny
   std::vector<const ast::TestDecl*> tests;         // source order

@@ -54,8 +54,12 @@ const std::vector<DiagKind>& AllDiagKinds() {
 
 Diagnostic& DiagnosticBag::Report(DiagKind kind, SourceSpan span,
                                   std::string message, std::string help) {
-  diags_.push_back(Diagnostic{kind, DiagKindSeverity(kind), span,
-                              std::move(message), std::move(help), {}});
+  diags_.push_back(Diagnostic{kind,
+                              DiagKindSeverity(kind),
+                              span,
+                              std::move(message),
+                              std::move(help),
+                              {}});
   return diags_.back();
 }
 

@@ -63,9 +63,9 @@ struct Decision {
   std::vector<std::string> rules;    // deciding rules, source order
   std::vector<std::string> reasons;  // deny reasons
   std::vector<DecisionRequirement> requirements;
-  int64_t veto = 0;            // 0 when not require_approval
-  int64_t expire_seconds = 0;  // 0 when not require_approval
-  int64_t grant_seconds = 0;   // grant lifetime; 0 when denied
+  int64_t veto = 0;                   // 0 when not require_approval
+  int64_t expire_seconds = 0;         // 0 when not require_approval
+  int64_t grant_seconds = 0;          // grant lifetime; 0 when denied
   std::vector<std::string> channels;  // sorted by name
   std::vector<std::string> messages;
   std::vector<std::string> errors;
@@ -84,8 +84,8 @@ struct Defaults {
 // Builds the decision from a back end's outcome. `sources` (optional) turns
 // spans into "file:line:col" for explain entries.
 Decision Combine(const ir::Policy& policy, const BoundRequest& request,
-                 const Outcome& outcome, const Defaults& defaults,
-                 bool explain, const SourceManager* sources);
+                 const Outcome& outcome, const Defaults& defaults, bool explain,
+                 const SourceManager* sources);
 
 // LANGUAGE.md §7. `pretty` indents with two spaces; otherwise one line.
 std::string DecisionToJson(const Decision& decision, bool with_explain,

@@ -20,7 +20,7 @@ namespace signoff::eval {
 
 struct BoundRequest {
   std::string action;
-  int action_id = -1;  // index into Policy::actions; -1 when undeclared
+  int action_id = -1;         // index into Policy::actions; -1 when undeclared
   std::vector<Value> slots;   // one per Policy::slots entry
   std::vector<bool> present;  // whether the field was given
   // Each names the field: "params.rows: expected int, got string".

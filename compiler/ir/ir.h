@@ -38,9 +38,9 @@ inline constexpr NodeId kNoNode = 0xffffffff;
 
 struct Node {
   Op op;
-  Type type;             // result type
-  int64_t imm = 0;       // see ir_ops.def
-  uint32_t ref = 0;      // see ir_ops.def
+  Type type;         // result type
+  int64_t imm = 0;   // see ir_ops.def
+  uint32_t ref = 0;  // see ir_ops.def
   std::vector<NodeId> args;
   SourceSpan span;
 };
@@ -102,9 +102,9 @@ struct Condition {
 
 struct Requirement {
   int64_t count = 0;
-  int group = -1;           // index into Policy::groups
-  NodeId where = kNoNode;   // bool over approver/requester/context/params
-  std::string where_text;   // formatted source; "" when none
+  int group = -1;          // index into Policy::groups
+  NodeId where = kNoNode;  // bool over approver/requester/context/params
+  std::string where_text;  // formatted source; "" when none
 };
 
 struct Escalation {
@@ -136,7 +136,7 @@ struct Rule {
   std::optional<int64_t> veto;
   std::optional<int64_t> expire_seconds;
   std::optional<int64_t> grant_seconds;
-  std::vector<int> channels;  // indexes into Policy::channels
+  std::vector<int> channels;         // indexes into Policy::channels
   std::vector<MessagePart> message;  // empty when no message
   bool has_message = false;
   std::vector<Escalation> escalations;

@@ -47,7 +47,9 @@ class SourceFile {
   LineCol Locate(uint32_t offset) const;
   // The text of 1-based line `line` without its newline.
   std::string_view Line(uint32_t line) const;
-  uint32_t LineCount() const { return static_cast<uint32_t>(line_starts_.size()); }
+  uint32_t LineCount() const {
+    return static_cast<uint32_t>(line_starts_.size());
+  }
   std::string_view Slice(SourceSpan span) const;
 
  private:
