@@ -1,2 +1,70 @@
-// Placeholder; the CLI is being written.
-int main() { return 0; }
+// The `signoff` executable: subcommand dispatch, --help and --version.
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli/cli.h"
+
+namespace {
+
+constexpr std::string_view kUsage = R"(signoff: human approval for the privileged actions of AI agents and pipelines
+
+usage: signoff <command> [options]
+
+commands:
+  check PATH...        check policy files; report errors and warnings
+      --format text|json|sarif|github    output format (default text)
+      --deny-warnings                    exit 1 when there are warnings
+  fmt PATH...          format policy files canonically (prints to stdout)
+      --check                            exit 1 listing files that are not formatted
+      --write                            rewrite files in place
+      --diff                             print a unified diff of the changes
+  eval                 decide one request (or one per line) against a policy
+      --policy PATH                      policy files or directories (repeatable)
+      --input FILE|-                     the request JSON (- for stdin)
+      --jsonl                            one request per input line, one decision per line
+      --format json|text                 output format (default json)
+      --explain                          say, for every matching rule, why it did or did not apply
+      --directory FILE                   directory.yaml for directory(...) groups
+  test PATH...         run the `test` blocks of *_test.signoff files
+
+options:
+  -h, --help           show this help
+  --version            show the version
+
+exit codes: 0 success; 1 policy errors or failing tests; 2 usage, I/O, or input that is not JSON
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::fputs(kUsage.data(), stderr);
+    return signoff::cli::kExitUsage;
+  }
+  const std::string command = args[0];
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (command == "-h" || command == "--help" || command == "help") {
+    std::fputs(kUsage.data(), stdout);
+    return signoff::cli::kExitOk;
+  }
+  if (command == "--version" || command == "version") {
+    std::printf("signoff %s\n", SIGNOFF_VERSION);
+    return signoff::cli::kExitOk;
+  }
+  for (const std::string& arg : rest) {
+    if (arg == "-h" || arg == "--help") {
+      std::fputs(kUsage.data(), stdout);
+      return signoff::cli::kExitOk;
+    }
+  }
+  if (command == "check") return signoff::cli::RunCheck(rest);
+  if (command == "fmt") return signoff::cli::RunFmt(rest);
+  if (command == "eval") return signoff::cli::RunEval(rest);
+  if (command == "test") return signoff::cli::RunTest(rest);
+  signoff::cli::PrintError("unknown command `" + command +
+                           "`; run `signoff --help` for the list");
+  return signoff::cli::kExitUsage;
+}

@@ -47,6 +47,17 @@ absl::StatusOr<std::unique_ptr<Compilation>> CompileSources(
     std::vector<std::pair<std::string, std::string>> sources,
     const LoadOptions& options);
 
+// Expands paths into the sorted list of `.signoff` files they name
+// (directories recursively; `*_test.signoff` only with include_tests, or
+// when named explicitly). Missing paths become IoError diagnostics.
+std::vector<std::string> CollectFiles(const std::vector<std::string>& paths,
+                                      const LoadOptions& options,
+                                      DiagnosticBag& diags);
+
+// Reads a policy file (at most a little over the parser's size limit, so the
+// parser can report FileTooLarge).
+absl::StatusOr<std::string> ReadSourceFile(const std::string& path);
+
 // The embedded stdlib module text for "std/actions", or nullopt.
 std::optional<std::string_view> StdlibModule(std::string_view name);
 std::vector<std::string> StdlibModuleNames();

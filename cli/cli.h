@@ -1,0 +1,70 @@
+// Shared pieces of the `signoff` command-line tool.
+//
+// Exit codes (stable, documented in README.md):
+//   0 success; 1 policy errors or failing tests; 2 usage, I/O, or input that
+//   is not JSON; 3 and 4 are reserved for `signoff request` outcomes.
+#ifndef SIGNOFF_CLI_CLI_H_
+#define SIGNOFF_CLI_CLI_H_
+
+#include <cstdio>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace signoff::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+// A tiny argument parser: `--flag`, `--key value`, `--key=value`, and
+// positional arguments. Unknown flags are usage errors.
+class Args {
+ public:
+  // `flags` take no value; `options` take one. `repeatable` options may be
+  // given several times.
+  struct Spec {
+    std::vector<std::string> flags;
+    std::vector<std::string> options;
+    std::vector<std::string> repeatable;
+  };
+  static absl::StatusOr<Args> Parse(const std::vector<std::string>& argv,
+                                    const Spec& spec);
+
+  bool Has(std::string_view flag) const;
+  std::optional<std::string> Get(std::string_view option) const;
+  std::vector<std::string> GetAll(std::string_view option) const;
+  const std::vector<std::string>& positional() const { return positional_; }
+
+ private:
+  std::map<std::string, std::vector<std::string>, std::less<>> values_;
+  std::vector<std::string> positional_;
+};
+
+// Whether to colour output on this stream: a TTY and NO_COLOR unset.
+bool UseColor(std::FILE* stream);
+
+// Reads a file, or standard input for "-".
+absl::StatusOr<std::string> ReadInput(const std::string& path);
+
+// A unified diff of two texts, line by line, with `context` lines around
+// each change; "" when equal.
+std::string UnifiedDiff(std::string_view before, std::string_view after,
+                        std::string_view before_name,
+                        std::string_view after_name, int context = 3);
+
+// Prints "signoff: error: MESSAGE" to stderr.
+void PrintError(std::string_view message);
+
+int RunCheck(const std::vector<std::string>& argv);
+int RunFmt(const std::vector<std::string>& argv);
+int RunEval(const std::vector<std::string>& argv);
+int RunTest(const std::vector<std::string>& argv);
+
+}  // namespace signoff::cli
+
+#endif  // SIGNOFF_CLI_CLI_H_
