@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The demo behind `make demo`: check the example policies, run their tests,
+# and decide sample requests with explanations.
+set -euo pipefail
+build=${1:-build}
+cd "$(dirname "$0")/.."
+signoff="$build/cli/signoff"
+
+step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
+
+step "$signoff" --version
+step "$signoff" check examples/
+for set in examples/*/; do
+  [ -n "$(ls "$set"*_test.signoff 2>/dev/null)" ] || continue
+  step "$signoff" test "$set"
+done
+step "$signoff" eval --policy examples/data-exports \
+  --input examples/data-exports/requests/confidential-export.json --format text --explain
+step "$signoff" eval --policy examples/data-exports \
+  --input examples/data-exports/requests/confidential-export.json
+step "$signoff" eval --policy examples/deploy-pipeline \
+  --input examples/deploy-pipeline/requests/weekend-apply.json --format text
