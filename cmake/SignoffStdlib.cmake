@@ -4,7 +4,8 @@ function(signoff_embed_stdlib out_cc)
   file(GLOB modules CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/stdlib/std/*.signoff")
   add_custom_command(
     OUTPUT "${out_cc}"
-    COMMAND "${CMAKE_COMMAND}" -DOUT=${out_cc} -DMODULES="${modules}"
+    COMMAND "${CMAKE_COMMAND}" "-DOUT=${out_cc}"
+            "-DSTD_DIR=${PROJECT_SOURCE_DIR}/stdlib/std"
             -P "${PROJECT_SOURCE_DIR}/cmake/EmbedStdlib.cmake"
     DEPENDS ${modules} "${PROJECT_SOURCE_DIR}/cmake/EmbedStdlib.cmake"
     COMMENT "Embedding stdlib modules"

@@ -7,6 +7,7 @@
 #define SIGNOFF_COMPILER_CHECK_SEMANTIC_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "compiler/ast/ast.h"
@@ -54,6 +55,16 @@ struct SemanticModel {
   int FindChannel(std::string_view name) const;  // -1 if absent
   int FindAction(std::string_view name) const;   // -1 if absent
 };
+
+// Whether an action pattern (segments: literal names, "*" for exactly one
+// segment, "**" for one or more segments) matches a dotted action name.
+// Shared by the checker and ir::Pattern::Matches.
+bool PatternMatches(const std::vector<std::string>& segments,
+                    std::string_view action);
+
+// `expr` with any enclosing parentheses removed.
+const ast::Expr& StripParens(const ast::Expr& expr);
+ast::Expr& StripParens(ast::Expr& expr);
 
 }  // namespace signoff::check
 
