@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "compiler/check/check_state.h"
 
 namespace signoff::check::internal {
@@ -143,6 +144,17 @@ class Collector {
   explicit Collector(CheckState& state) : state_(state) {}
 
   void Run() {
+    // A policy's own action declaration takes the place of a library
+    // module's declaration of the same action (LANGUAGE.md §3's example both
+    // imports std/actions and declares data.export).
+    for (const ast::File& file : state_.files) {
+      for (const ast::Decl& decl : file.decls) {
+        const auto* action = std::get_if<ast::ActionDecl>(&decl);
+        if (action != nullptr && !state_.IsLibrary(action->span)) {
+          user_actions_.insert(action->name.text);
+        }
+      }
+    }
     for (ast::File& file : state_.files) {
       for (ast::Decl& decl : file.decls) {
         if (std::holds_alternative<ast::ImportDecl>(decl)) continue;
@@ -161,6 +173,10 @@ class Collector {
         } else if (auto* channel = std::get_if<ast::ChannelDecl>(&decl)) {
           CollectChannel(state_, *channel);
         } else if (auto* action = std::get_if<ast::ActionDecl>(&decl)) {
+          if (state_.IsLibrary(action->span) &&
+              user_actions_.contains(action->name.text)) {
+            continue;  // overridden by the policy's own declaration
+          }
           CollectAction(state_, *action);
         } else if (auto* rule = std::get_if<ast::RuleDecl>(&decl)) {
           CollectRule(*rule);
@@ -246,6 +262,7 @@ class Collector {
 
   CheckState& state_;
   absl::flat_hash_map<std::string, const ast::TestDecl*> test_names_;
+  absl::flat_hash_set<std::string> user_actions_;
 };
 
 }  // namespace

@@ -149,7 +149,7 @@ std::unique_ptr<Compilation> ParseAndCompile(
   if (!policy.ok()) {
     c->diags.Report(DiagKind::kIoError, SourceSpan{},
                     absl::StrCat("internal error while lowering: ",
-                                 AsStd(policy.status().message())));
+                                 policy.status().message()));
     return c;
   }
   c->policy = *std::move(policy);

@@ -208,3 +208,29 @@ TEST(Groups, InlineGroupsGetAnonymousEntries) {
 
 }  // namespace
 }  // namespace signoff::check
+
+namespace signoff::check::testing {
+namespace {
+
+TEST(Declarations, PolicyActionTakesThePlaceOfALibraryAction) {
+  auto c = CheckFiles(
+      {{"policy.signoff",
+        "action data.export {\n  rows: int\n}\n"
+        "rule r {\n  on data.export\n  when params.rows > 1\n  allow\n}\n"},
+       {"<stdlib>/std/actions.signoff",
+        "action data.export {\n  dataset: string\n}\n"
+        "action other.thing {\n  x: int\n}\n"}},
+      {"<stdlib>/std/actions.signoff"});
+  EXPECT_EQ(c->diags.error_count(), 0u) << c->Describe();
+  ASSERT_EQ(c->model.actions.size(), 2u);
+  EXPECT_EQ(c->model.actions[0]->fields[0].name.name, "rows");
+}
+
+TEST(Declarations, TwoPolicyDeclarationsOfOneActionStillClash) {
+  auto c = CheckFiles({{"a.signoff", "action data.export {\n  rows: int\n}\n"},
+                       {"b.signoff", "action data.export {\n  rows: int\n}\n"}});
+  EXPECT_EQ(c->Count(DiagKind::kDuplicateDeclaration), 1u) << c->Describe();
+}
+
+}  // namespace
+}  // namespace signoff::check::testing
