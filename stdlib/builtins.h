@@ -17,6 +17,7 @@
 #define SIGNOFF_STDLIB_BUILTINS_H_
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -83,6 +84,10 @@ bool Contains(std::string_view s, std::string_view sub);
 std::string Lower(std::string_view s);
 std::string Upper(std::string_view s);
 int64_t CodePointLength(std::string_view s);
+// The byte size of the code point starting at s[i] (requires i < s.size()).
+// A byte that does not start a well-formed UTF-8 sequence counts as a code
+// point of its own, so any input is stepped through in positive steps.
+size_t CodePointSize(std::string_view s, size_t i);
 
 class Glob {
  public:
@@ -114,6 +119,9 @@ class TimeZone {
  public:
   // An IANA name ("Europe/Berlin", "UTC"); NotFound when unknown.
   static absl::StatusOr<TimeZone> Load(std::string_view name);
+  // Canonical zone names of the system's tz database (zone1970.tab and
+  // zone.tab) plus "UTC", sorted; for did-you-mean. Empty when unreadable.
+  static const std::vector<std::string>& KnownNames();
   int64_t Hour(int64_t unix_seconds) const;     // 0..23
   int64_t Weekday(int64_t unix_seconds) const;  // 1 = Monday .. 7 = Sunday
   const std::string& name() const { return name_; }

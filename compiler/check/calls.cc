@@ -119,10 +119,14 @@ void ExprChecker::CheckLiteralArgument(ast::Expr& call, ast::Expr& arg) {
   }
   auto zone = stdlib::TimeZone::Load(literal.string_value);
   if (!zone.ok()) {
+    std::string help = DidYouMean(literal.string_value,
+                                  stdlib::TimeZone::KnownNames());
+    if (help.empty()) {
+      help = "use an IANA name such as `\"Europe/Berlin\"` or `\"UTC\"`";
+    }
     state_.diags.Report(DiagKind::kUnknownTimezone, literal.span,
-                        "unknown time zone " + literal.text,
-                        "use an IANA name such as `\"Europe/Berlin\"` or "
-                        "`\"UTC\"`");
+                        "unknown time zone " + Quote(literal.string_value),
+                        std::move(help));
   }
 }
 

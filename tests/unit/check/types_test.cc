@@ -257,7 +257,7 @@ TEST(Types, Has) {
 TEST(Types, LiteralArguments) {
   ExpectError("hour(context.time, \"Mars/Olympus\") > 1",
               DiagKind::kUnknownTimezone, "\"Mars",
-              "unknown time zone \"Mars/Olympus\"");
+              "unknown time zone `Mars/Olympus`");
   ExpectError("weekday(context.time, requester.team) > 1",
               DiagKind::kNotLiteral, "requester.team",
               "the time zone of `weekday` must be a string literal");
