@@ -3,6 +3,10 @@
 #   make test   installs what is missing, builds, and passes the tests
 BUILD ?= build
 JOBS ?= $(shell nproc)
+# Share the compiler cache between clones of the repository (CI builds a
+# fresh clone): paths are hashed relative to the checkout.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
 
 .PHONY: deps configure build test demo fuzz clean format
 
