@@ -105,7 +105,7 @@ class AstBuilder {
 // Returns null after reporting when it does not parse.
 ast::ExprPtr ParseInterpolation(std::string_view text,
                                 const std::vector<uint32_t>& remap, FileId file,
-                                DiagnosticBag& diags);
+                                Reporter& diags);
 
 }  // namespace signoff::parse
 

@@ -51,7 +51,8 @@ ast::Message AstBuilder::Message(TerminalNode* string) {
   message.raw.span = state_.map.Span(token);
   OffsetMap offsets = state_.map.Offsets(token);
   {
-    DiagnosticBag scratch;  // escapes are reported once, by the scan below
+    DiagnosticBag scratch_bag;  // escapes are reported by the scan below
+    Reporter scratch(scratch_bag);
     message.raw.value = DecodeString(message.raw.text, offsets, scratch);
   }
   auto report = [&](size_t begin, size_t end, std::string text) {
@@ -112,7 +113,9 @@ ast::Message AstBuilder::Message(TerminalNode* string) {
         report(i, i + 1, "unclosed `{` in a message");
         break;
       }
-      if (Blank(text)) {
+      if (state_.diags.full()) {
+        // Too many errors already: do not parse what would not be shown.
+      } else if (Blank(text)) {
         report(i, j + 1, "empty interpolation `{}` in a message");
       } else {
         ast::ExprPtr expr =

@@ -24,8 +24,7 @@ int HexValue(char c) {
 
 // Reports the escape raw[begin, end) and returns how much was consumed.
 size_t BadEscape(std::string_view raw, size_t begin, size_t end,
-                 std::string_view why, const OffsetMap& map,
-                 DiagnosticBag& diags) {
+                 std::string_view why, const OffsetMap& map, Reporter& diags) {
   std::string message = absl::StrCat(
       "invalid escape `", AsAbsl(raw.substr(begin, end - begin)), "`");
   if (!why.empty()) absl::StrAppend(&message, ": ", AsAbsl(why));
@@ -36,7 +35,7 @@ size_t BadEscape(std::string_view raw, size_t begin, size_t end,
 
 // `\u{...}` at raw[i]; raw[i + 1] == 'u'.
 size_t DecodeUnicodeEscape(std::string_view raw, size_t i, const OffsetMap& map,
-                           DiagnosticBag& diags, std::string* out) {
+                           Reporter& diags, std::string* out) {
   size_t n = raw.size();
   if (i + 2 >= n || raw[i + 2] != '{') {
     return BadEscape(raw, i, i + 2, "write `\\u{...}` with braces", map, diags);
@@ -72,6 +71,17 @@ size_t DecodeUnicodeEscape(std::string_view raw, size_t i, const OffsetMap& map,
 
 }  // namespace
 
+void Reporter::Report(DiagKind kind, SourceSpan span, std::string message,
+                      std::string help) {
+  if (count_ > kMaxFileDiagnostics) return;
+  if (++count_ > kMaxFileDiagnostics) {
+    bag_.Report(kind, span,
+                "too many errors in this file; the rest are not shown");
+    return;
+  }
+  bag_.Report(kind, span, std::move(message), std::move(help));
+}
+
 uint32_t OffsetMap::FileOffset(size_t local) const {
   size_t at = base + local;
   if (remap != nullptr) {
@@ -104,7 +114,7 @@ void AppendUtf8(uint32_t cp, std::string* out) {
 }
 
 size_t DecodeEscape(std::string_view raw, size_t i, const OffsetMap& map,
-                    DiagnosticBag& diags, std::string* out) {
+                    Reporter& diags, std::string* out) {
   if (i + 1 >= raw.size()) return BadEscape(raw, i, i + 1, "", map, diags);
   switch (raw[i + 1]) {
     case '"':
@@ -130,7 +140,7 @@ size_t DecodeEscape(std::string_view raw, size_t i, const OffsetMap& map,
 }
 
 std::string DecodeString(std::string_view raw, const OffsetMap& map,
-                         DiagnosticBag& diags) {
+                         Reporter& diags) {
   std::string out;
   size_t i = raw.empty() || raw[0] != '"' ? 0 : 1;
   while (i < raw.size()) {
@@ -147,7 +157,7 @@ std::string DecodeString(std::string_view raw, const OffsetMap& map,
 }
 
 std::optional<int64_t> ParseIntLiteral(std::string_view text, SourceSpan span,
-                                       DiagnosticBag& diags, bool negative) {
+                                       Reporter& diags, bool negative) {
   const uint64_t limit = negative ? uint64_t{1} << 63 : (uint64_t{1} << 63) - 1;
   uint64_t value = 0;
   bool overflow = false;
@@ -189,8 +199,7 @@ std::optional<int64_t> ParseIntLiteral(std::string_view text, SourceSpan span,
 }
 
 std::optional<int64_t> ParseDurationLiteral(std::string_view text,
-                                            SourceSpan span,
-                                            DiagnosticBag& diags) {
+                                            SourceSpan span, Reporter& diags) {
   absl::StatusOr<int64_t> seconds = stdlib::ParseDuration(text);
   if (!seconds.ok()) {
     diags.Report(DiagKind::kInvalidDuration, span,

@@ -1,7 +1,7 @@
 // Literal values: string escapes, integers and durations (private to
 // compiler/parse; no ANTLR here).
 //
-// Every function reports its problems to a DiagnosticBag with spans that
+// Every function reports its problems to a Reporter with spans that
 // point at the offending characters of the file and returns a usable value
 // anyway (or nullopt), so the caller can keep building the AST.
 #ifndef SIGNOFF_COMPILER_PARSE_LITERALS_H_
@@ -17,6 +17,24 @@
 #include "compiler/source/source.h"
 
 namespace signoff::parse {
+
+// At most this many diagnostics are reported for one file.
+inline constexpr int kMaxFileDiagnostics = 500;
+
+// Reports the parse diagnostics of one file into a DiagnosticBag, up to
+// kMaxFileDiagnostics (then one "too many" note), so that no input can
+// flood the bag.
+class Reporter {
+ public:
+  explicit Reporter(DiagnosticBag& bag) : bag_(bag) {}
+  void Report(DiagKind kind, SourceSpan span, std::string message,
+              std::string help = "");
+  bool full() const { return count_ >= kMaxFileDiagnostics; }
+
+ private:
+  DiagnosticBag& bag_;
+  int count_ = 0;
+};
 
 // Maps byte offsets of a piece of literal text to byte offsets in its file.
 // Plain case: file offset = base + local. Inside a message interpolation the
@@ -36,24 +54,22 @@ struct OffsetMap {
 // Unknown or malformed escapes are reported (InvalidEscape) and append
 // nothing.
 size_t DecodeEscape(std::string_view raw, size_t i, const OffsetMap& map,
-                    DiagnosticBag& diags, std::string* out);
+                    Reporter& diags, std::string* out);
 
 // Decodes a string literal as written, quotes included (the closing quote
 // may be missing: an unterminated string was already reported).
 std::string DecodeString(std::string_view raw, const OffsetMap& map,
-                         DiagnosticBag& diags);
+                         Reporter& diags);
 
 // `10_000` -> 10000. Reports misplaced `_` (SyntaxError) and values outside
 // int64 (IntegerOutOfRange). With `negative`, the literal is the operand of
 // a minus sign and may reach INT64_MIN.
 std::optional<int64_t> ParseIntLiteral(std::string_view text, SourceSpan span,
-                                       DiagnosticBag& diags,
-                                       bool negative = false);
+                                       Reporter& diags, bool negative = false);
 
 // `1h30m` -> 5400 seconds; reports InvalidDuration.
 std::optional<int64_t> ParseDurationLiteral(std::string_view text,
-                                            SourceSpan span,
-                                            DiagnosticBag& diags);
+                                            SourceSpan span, Reporter& diags);
 
 // Appends the UTF-8 encoding of a Unicode scalar value.
 void AppendUtf8(uint32_t code_point, std::string* out);

@@ -63,11 +63,11 @@ class TextMap {
 // Everything the stages of one parse share.
 struct ParseState {
   ParseState(FileId file, std::string_view text, uint32_t base,
-             const std::vector<uint32_t>* remap, DiagnosticBag& diags)
+             const std::vector<uint32_t>* remap, Reporter& diags)
       : map(file, text, base, remap), diags(diags) {}
 
   TextMap map;
-  DiagnosticBag& diags;
+  Reporter& diags;
   // Inside a message interpolation, syntax errors are InvalidInterpolation.
   bool interpolation = false;
   int syntax_errors = 0;

@@ -65,7 +65,7 @@ void ParseDeclarations(ParseState& state, ast::File* file) {
   const std::vector<Token*> tokens = stream.getTokens();
   AstBuilder builder(state);
   while (stream.LA(1) != Token::EOF &&
-         state.syntax_errors <= kMaxSyntaxErrors) {
+         state.syntax_errors <= kMaxSyntaxErrors && !state.diags.full()) {
     size_t start = stream.index();
     try {
       SignoffParser::DeclarationContext* ctx = session.parser().declaration();
@@ -92,7 +92,7 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 
 ast::ExprPtr ParseInterpolation(std::string_view text,
                                 const std::vector<uint32_t>& remap, FileId file,
-                                DiagnosticBag& diags) {
+                                Reporter& diags) {
   ParseState state(file, text, 0, &remap, diags);
   state.interpolation = true;
   Session session(state);
@@ -136,7 +136,8 @@ ast::File ParseFile(const SourceManager& sources, FileId id,
   // A leading byte-order mark is not part of the text.
   uint32_t base = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
   try {
-    ParseState state(id, text.substr(base), base, nullptr, diags);
+    Reporter reporter(diags);
+    ParseState state(id, text.substr(base), base, nullptr, reporter);
     ParseDeclarations(state, &file);
   } catch (const std::exception& e) {
     diags.Report(DiagKind::kSyntaxError, SourceSpan{id, 0, 0},

@@ -101,6 +101,14 @@ TEST(LimitsTest, HugeFileIsOneError) {
   EXPECT_TRUE(p->file.decls.empty());
 }
 
+TEST(LimitsTest, DiagnosticsPerFileAreCapped) {
+  auto p = Parse("group g = [\"" + Repeat("\\q", 5000) + "\"]\n" +
+                 "rule r { when d == " + Repeat("5x + ", 1000) + "1 }\n");
+  ASSERT_EQ(p->diags.all().size(), 501u);
+  EXPECT_EQ(p->diags.all().back().message,
+            "too many errors in this file; the rest are not shown");
+}
+
 TEST(LimitsTest, LargeValidFileParses) {
   std::string text;
   for (int i = 0; i < 2000; ++i) {
