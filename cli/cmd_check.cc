@@ -47,6 +47,7 @@ int RunCheck(const std::vector<std::string>& argv) {
   std::string rendered =
       RenderDiagnostics(c.sources, c.diags.all(), *format, options);
   std::fwrite(rendered.data(), 1, rendered.size(), stdout);
+  std::fflush(stdout);  // keep the summary after the diagnostics on a TTY
 
   size_t errors = c.diags.error_count();
   size_t warnings = c.diags.warning_count();

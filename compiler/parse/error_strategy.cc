@@ -259,8 +259,11 @@ class StrictErrorStrategy : public antlr4::DefaultErrorStrategy {
       help = absl::StrCat(Shown(offending),
                           " is a reserved word and cannot be used as a name");
     }
+    // `when x = 1`: no assignment fits here, and no name was expected (as
+    // in `group = [...]`), so a comparison was probably meant.
     if (offending->getType() == P::ASSIGN &&
-        !e.getExpectedTokens().contains(static_cast<size_t>(P::ASSIGN))) {
+        !e.getExpectedTokens().contains(static_cast<size_t>(P::ASSIGN)) &&
+        !e.getExpectedTokens().contains(static_cast<size_t>(P::IDENT))) {
       help = "write `==` to compare values";
     }
     if (state_.interpolation) message = "invalid interpolation: " + message;
