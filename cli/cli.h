@@ -8,12 +8,14 @@
 
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "compiler/driver/driver.h"
 
 namespace signoff::cli {
 
@@ -56,6 +58,13 @@ absl::StatusOr<std::string> ReadInput(const std::string& path);
 std::string UnifiedDiff(std::string_view before, std::string_view after,
                         std::string_view before_name,
                         std::string_view after_name, int context = 3);
+
+// Compiles a policy set for a command that needs one. On failure prints the
+// diagnostics (or the machine error) to stderr, sets *exit_code (2 for
+// unreadable paths, 1 for errors in the policy) and returns null.
+std::unique_ptr<driver::Compilation> CompileOrReport(
+    const std::vector<std::string>& paths, const driver::LoadOptions& options,
+    int* exit_code);
 
 // Prints "signoff: error: MESSAGE" to stderr.
 void PrintError(std::string_view message);

@@ -58,9 +58,7 @@ int RunCheck(const std::vector<std::string>& argv) {
         files, files == 1 ? " file" : " files", " checked: ", errors,
         errors == 1 ? " error, " : " errors, ", warnings,
         warnings == 1 ? " warning" : " warnings",
-        warnings > 0 && args->Has("deny-warnings")
-            ? " (warnings denied)"
-            : "",
+        warnings > 0 && args->Has("deny-warnings") ? " (warnings denied)" : "",
         "\n");
   }
   // I/O problems (missing paths) are usage errors, not policy errors.

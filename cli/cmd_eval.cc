@@ -49,10 +49,10 @@ absl::StatusOr<std::string> DecideOne(const EvalContext& ctx,
 }  // namespace
 
 int RunEval(const std::vector<std::string>& argv) {
-  absl::StatusOr<Args> args = Args::Parse(
-      argv, {.flags = {"explain", "jsonl"},
-             .options = {"input", "format", "directory", "engine"},
-             .repeatable = {"policy"}});
+  absl::StatusOr<Args> args =
+      Args::Parse(argv, {.flags = {"explain", "jsonl"},
+                         .options = {"input", "format", "directory", "engine"},
+                         .repeatable = {"policy"}});
   if (!args.ok()) {
     PrintError(AsStd(args.status().message()));
     return kExitUsage;
@@ -65,7 +65,8 @@ int RunEval(const std::vector<std::string>& argv) {
   }
   std::optional<std::string> input = args->Get("input");
   if (!input) {
-    PrintError("`signoff eval` needs `--input FILE` (or `--input -` for stdin)");
+    PrintError(
+        "`signoff eval` needs `--input FILE` (or `--input -` for stdin)");
     return kExitUsage;
   }
   std::string format = args->Get("format").value_or("json");
@@ -75,12 +76,13 @@ int RunEval(const std::vector<std::string>& argv) {
   }
   std::string engine = args->Get("engine").value_or("interp");
   if (engine != "interp") {
-    PrintError(absl::StrCat("unknown engine `", engine,
-                            "`; available: interp"));
+    PrintError(
+        absl::StrCat("unknown engine `", engine, "`; available: interp"));
     return kExitUsage;
   }
-  bool jsonl = args->Has("jsonl") ||
-               (input->size() > 6 && input->substr(input->size() - 6) == ".jsonl");
+  bool jsonl =
+      args->Has("jsonl") ||
+      (input->size() > 6 && input->substr(input->size() - 6) == ".jsonl");
 
   std::optional<runtime::Directory> directory;
   if (std::optional<std::string> path = args->Get("directory")) {
@@ -93,23 +95,11 @@ int RunEval(const std::vector<std::string>& argv) {
     directory = *std::move(loaded);
   }
 
-  absl::StatusOr<std::unique_ptr<driver::Compilation>> compilation =
-      driver::CompilePaths(policies, {});
-  if (!compilation.ok()) {
-    PrintError(AsStd(compilation.status().message()));
-    return kExitUsage;
-  }
-  const driver::Compilation& c = **compilation;
-  if (!c.ok()) {
-    std::string rendered = RenderDiagnostics(c.sources, c.diags.all(),
-                                             DiagFormat::kText,
-                                             {.color = UseColor(stderr)});
-    std::fputs(rendered.c_str(), stderr);
-    for (const Diagnostic& d : c.diags.all()) {
-      if (d.kind == DiagKind::kIoError) return kExitUsage;
-    }
-    return kExitFailure;
-  }
+  int exit_code = kExitOk;
+  std::unique_ptr<driver::Compilation> compilation =
+      CompileOrReport(policies, {}, &exit_code);
+  if (compilation == nullptr) return exit_code;
+  const driver::Compilation& c = *compilation;
 
   absl::StatusOr<std::string> text = ReadInput(*input);
   if (!text.ok()) {
@@ -121,8 +111,7 @@ int RunEval(const std::vector<std::string>& argv) {
   if (!jsonl) {
     absl::StatusOr<std::string> out = DecideOne(ctx, *text, /*pretty=*/true);
     if (!out.ok()) {
-      PrintError(absl::StrCat("input is not JSON: ",
-                              out.status().message()));
+      PrintError(absl::StrCat("input is not JSON: ", out.status().message()));
       return kExitUsage;
     }
     std::fwrite(out->data(), 1, out->size(), stdout);

@@ -71,8 +71,9 @@ Comparison Compare(const ast::TestDecl& test, const eval::Decision& d) {
     switch (e.kind) {
       case ast::Expectation::Kind::kDecision:
         absl::StrAppend(&c.expected, "decision: ", e.decision.name, "\n");
-        absl::StrAppend(&c.actual, "decision: ",
-                        AsAbsl(eval::DecisionKindName(d.kind)), "\n");
+        absl::StrAppend(&c.actual,
+                        "decision: ", AsAbsl(eval::DecisionKindName(d.kind)),
+                        "\n");
         break;
       case ast::Expectation::Kind::kRules: {
         std::vector<std::string> names;
@@ -84,12 +85,13 @@ Comparison Compare(const ast::TestDecl& test, const eval::Decision& d) {
       case ast::Expectation::Kind::kRequirements: {
         std::vector<std::string> expected, actual;
         for (const ast::Requirement& r : e.requirements) {
-          expected.push_back(RequirementText(
-              r.count, fmt::FormatGroupExpr(*r.group),
-              r.where ? fmt::FormatExpr(*r.where) : ""));
+          expected.push_back(
+              RequirementText(r.count, fmt::FormatGroupExpr(*r.group),
+                              r.where ? fmt::FormatExpr(*r.where) : ""));
         }
         for (const eval::DecisionRequirement& r : d.requirements) {
-          actual.push_back(RequirementText(r.count, r.group_name, r.where_text));
+          actual.push_back(
+              RequirementText(r.count, r.group_name, r.where_text));
         }
         absl::StrAppend(&c.expected, "requirements: ", ListText(expected, true),
                         "\n");
@@ -122,22 +124,11 @@ int RunTest(const std::vector<std::string>& argv) {
     PrintError("`signoff test` needs at least one file or directory");
     return kExitUsage;
   }
-  absl::StatusOr<std::unique_ptr<driver::Compilation>> compilation =
-      driver::CompilePaths(args->positional(), {.include_tests = true});
-  if (!compilation.ok()) {
-    PrintError(AsStd(compilation.status().message()));
-    return kExitUsage;
-  }
-  const driver::Compilation& c = **compilation;
-  if (!c.ok()) {
-    std::string rendered = RenderDiagnostics(
-        c.sources, c.diags.all(), DiagFormat::kText, {.color = UseColor(stderr)});
-    std::fputs(rendered.c_str(), stderr);
-    for (const Diagnostic& d : c.diags.all()) {
-      if (d.kind == DiagKind::kIoError) return kExitUsage;
-    }
-    return kExitFailure;
-  }
+  int exit_code = kExitOk;
+  std::unique_ptr<driver::Compilation> compilation =
+      CompileOrReport(args->positional(), {.include_tests = true}, &exit_code);
+  if (compilation == nullptr) return exit_code;
+  const driver::Compilation& c = *compilation;
   const ir::Policy& policy = *c.policy;
   bool color = UseColor(stdout);
   const char* green = color ? "\033[32m" : "";
@@ -159,8 +150,8 @@ int RunTest(const std::vector<std::string>& argv) {
       continue;
     }
     eval::Outcome outcome = interp::Evaluate(policy, *request, {});
-    eval::Decision decision = eval::Combine(policy, *request, outcome,
-                                            eval::Defaults{}, false, &c.sources);
+    eval::Decision decision = eval::Combine(
+        policy, *request, outcome, eval::Defaults{}, false, &c.sources);
     for (const std::string& rule : decision.rules) exercised.insert(rule);
     Comparison comparison = Compare(*test, decision);
     if (comparison.expected == comparison.actual) {

@@ -8,7 +8,8 @@
 
 namespace {
 
-constexpr std::string_view kUsage = R"(signoff: human approval for the privileged actions of AI agents and pipelines
+constexpr std::string_view kUsage =
+    R"(signoff: human approval for the privileged actions of AI agents and pipelines
 
 usage: signoff <command> [options]
 

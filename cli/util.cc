@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "cli/cli.h"
+#include "compiler/diag/render.h"
 #include "stdlib/absl_compat.h"
 
 namespace signoff::cli {
@@ -48,7 +49,8 @@ absl::StatusOr<Args> Args::Parse(const std::vector<std::string>& argv,
     }
     bool repeatable = contains(spec.repeatable, name);
     if (!repeatable && !contains(spec.options, name)) {
-      return absl::InvalidArgumentError(absl::StrCat("unknown option `--", name, "`"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown option `--", name, "`"));
     }
     if (!value) {
       if (i + 1 >= argv.size()) {
@@ -99,8 +101,31 @@ absl::StatusOr<std::string> ReadInput(const std::string& path) {
   if (!in) return absl::NotFoundError(absl::StrCat("cannot read `", path, "`"));
   std::ostringstream buffer;
   buffer << in.rdbuf();
-  if (in.bad()) return absl::DataLossError(absl::StrCat("error reading `", path, "`"));
+  if (in.bad())
+    return absl::DataLossError(absl::StrCat("error reading `", path, "`"));
   return buffer.str();
+}
+
+std::unique_ptr<driver::Compilation> CompileOrReport(
+    const std::vector<std::string>& paths, const driver::LoadOptions& options,
+    int* exit_code) {
+  absl::StatusOr<std::unique_ptr<driver::Compilation>> compilation =
+      driver::CompilePaths(paths, options);
+  if (!compilation.ok()) {
+    PrintError(AsStd(compilation.status().message()));
+    *exit_code = kExitUsage;
+    return nullptr;
+  }
+  const driver::Compilation& c = **compilation;
+  if (c.ok()) return *std::move(compilation);
+  std::string rendered = RenderDiagnostics(
+      c.sources, c.diags.all(), DiagFormat::kText, {.color = UseColor(stderr)});
+  std::fputs(rendered.c_str(), stderr);
+  *exit_code = kExitFailure;
+  for (const Diagnostic& d : c.diags.all()) {
+    if (d.kind == DiagKind::kIoError) *exit_code = kExitUsage;
+  }
+  return nullptr;
 }
 
 void PrintError(std::string_view message) {
@@ -175,7 +200,8 @@ std::string UnifiedDiff(std::string_view before, std::string_view after,
     size_t change = k;
     while (change < edits.size() && edits[change].op == ' ') ++change;
     if (change == edits.size()) break;
-    size_t start = change >= static_cast<size_t>(context) ? change - context : 0;
+    size_t start =
+        change >= static_cast<size_t>(context) ? change - context : 0;
     start = std::max(start, k);
     // Extend the hunk while changes are within 2*context of each other.
     size_t end = change;

@@ -84,6 +84,10 @@ bool Contains(std::string_view s, std::string_view sub);
 std::string Lower(std::string_view s);
 std::string Upper(std::string_view s);
 int64_t CodePointLength(std::string_view s);
+// `s` spelled as a Signoff string literal, quotes included: `"` and `\`
+// escaped, newline and tab as \n and \t, other control characters as
+// \u{..}. Used wherever a value is shown in policy syntax.
+std::string QuoteString(std::string_view s);
 // The byte size of the code point starting at s[i] (requires i < s.size()).
 // A byte that does not start a well-formed UTF-8 sequence counts as a code
 // point of its own, so any input is stepped through in positive steps.

@@ -64,4 +64,37 @@ int64_t CodePointLength(std::string_view s) {
   return count;
 }
 
+std::string QuoteString(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+          constexpr char kHex[] = "0123456789ABCDEF";
+          unsigned char u = static_cast<unsigned char>(c);
+          out += "\\u{";
+          if (u >= 0x10) out += kHex[u >> 4];
+          out += kHex[u & 0xf];
+          out += '}';
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+  return out;
+}
+
 }  // namespace signoff::stdlib

@@ -119,8 +119,8 @@ void ExprChecker::CheckLiteralArgument(ast::Expr& call, ast::Expr& arg) {
   }
   auto zone = stdlib::TimeZone::Load(literal.string_value);
   if (!zone.ok()) {
-    std::string help = DidYouMean(literal.string_value,
-                                  stdlib::TimeZone::KnownNames());
+    std::string help =
+        DidYouMean(literal.string_value, stdlib::TimeZone::KnownNames());
     if (help.empty()) {
       help = "use an IANA name such as `\"Europe/Berlin\"` or `\"UTC\"`";
     }

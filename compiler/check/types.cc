@@ -4,34 +4,12 @@
 #include <string_view>
 #include <vector>
 
+#include "compiler/ast/entities.h"
 #include "compiler/check/expr_checker.h"
 #include "compiler/check/semantic.h"
 
 namespace signoff::check::internal {
 namespace {
-
-struct EntityField {
-  std::string_view name;
-  Type type;
-};
-
-constexpr EntityField kRequesterFields[] = {
-    {"id", Type::kString},           {"kind", Type::kString},
-    {"team", Type::kString},         {"groups", Type::kListString},
-    {"on_behalf_of", Type::kString}, {"attrs", Type::kMapStringString},
-};
-constexpr EntityField kContextFields[] = {
-    {"time", Type::kTime},
-    {"ip", Type::kIp},
-    {"justification", Type::kString},
-    {"ticket", Type::kString},
-    {"attrs", Type::kMapStringString},
-};
-constexpr EntityField kApproverFields[] = {
-    {"id", Type::kString},         {"team", Type::kString},
-    {"groups", Type::kListString}, {"attrs", Type::kMapStringString},
-    {"mfa", Type::kBool},
-};
 
 ast::NameRef EntityRef(std::string_view name) {
   if (name == "params") return ast::NameRef::kParams;
@@ -209,22 +187,13 @@ Type ExprChecker::CheckEntityField(ast::Expr& expr, ast::Expr& entity) {
   if (ref == ast::NameRef::kParams) {
     return ResolveParam(state_, params_, expr.name, expr.name_span);
   }
-  const EntityField* begin = nullptr;
-  const EntityField* end = nullptr;
-  if (ref == ast::NameRef::kRequester) {
-    begin = std::begin(kRequesterFields);
-    end = std::end(kRequesterFields);
-  } else if (ref == ast::NameRef::kContext) {
-    begin = std::begin(kContextFields);
-    end = std::end(kContextFields);
-  } else {
-    begin = std::begin(kApproverFields);
-    end = std::end(kApproverFields);
-  }
+  Entity which = ref == ast::NameRef::kRequester ? Entity::kRequester
+                 : ref == ast::NameRef::kContext ? Entity::kContext
+                                                 : Entity::kApprover;
   std::vector<std::string> names;
-  for (const EntityField* f = begin; f != end; ++f) {
-    if (f->name == expr.name) return f->type;
-    names.emplace_back(f->name);
+  for (const EntityField& f : EntityFields(which)) {
+    if (f.name == expr.name) return f.type;
+    names.emplace_back(f.name);
   }
   std::string help = DidYouMean(expr.name, names);
   if (help.empty()) {

@@ -128,7 +128,8 @@ std::string ClosestMatch(std::string_view name,
   // No close spelling: a candidate that the name extends or abbreviates
   // (`sre_team` for `sre`), when the shared part is substantial.
   for (const std::string& candidate : candidates) {
-    std::string_view shorter = candidate.size() < name.size() ? candidate : name;
+    std::string_view shorter =
+        candidate.size() < name.size() ? candidate : name;
     std::string_view longer = candidate.size() < name.size() ? name : candidate;
     if (shorter.size() >= 3 && longer.substr(0, shorter.size()) == shorter &&
         (longer[shorter.size()] == '_' || longer[shorter.size()] == '.' ||

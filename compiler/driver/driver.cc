@@ -88,9 +88,9 @@ std::vector<std::string> CollectFiles(const std::vector<std::string>& paths,
       files.insert(file);
     }
     if (ec) {
-      diags.Report(DiagKind::kIoError, SourceSpan{},
-                   absl::StrCat("cannot read directory `", path,
-                                "`: ", ec.message()));
+      diags.Report(
+          DiagKind::kIoError, SourceSpan{},
+          absl::StrCat("cannot read directory `", path, "`: ", ec.message()));
     }
   }
   return {files.begin(), files.end()};
@@ -124,9 +124,10 @@ std::unique_ptr<Compilation> ParseAndCompile(
         c->diags.Report(
             DiagKind::kUnknownModule, span,
             absl::StrCat("no module named `", module, "`"),
-            close.empty() ? absl::StrCat("available modules: ",
-                                         absl::StrJoin(StdlibModuleNames(), ", "))
-                          : absl::StrCat("did you mean `", close, "`?"));
+            close.empty()
+                ? absl::StrCat("available modules: ",
+                               absl::StrJoin(StdlibModuleNames(), ", "))
+                : absl::StrCat("did you mean `", close, "`?"));
         continue;
       }
       if (!loaded.insert(module).second) continue;

@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "compiler/ast/entities.h"
 #include "compiler/eval/json_convert.h"
 #include "compiler/eval/request.h"
 #include "compiler/eval/value.h"
@@ -28,28 +29,9 @@ using internal::DuplicateKeyFinder;
 using internal::json;
 using internal::JsonConverter;
 
-// A built-in entity's field: requester.* and context.* (LANGUAGE.md §4).
-struct EntityField {
-  std::string_view name;
-  Type type;
-};
-constexpr EntityField kRequesterFields[] = {
-    {"id", Type::kString},           {"kind", Type::kString},
-    {"team", Type::kString},         {"groups", Type::kListString},
-    {"on_behalf_of", Type::kString}, {"attrs", Type::kMapStringString},
-};
-constexpr EntityField kContextFields[] = {
-    {"time", Type::kTime},
-    {"ip", Type::kIp},
-    {"justification", Type::kString},
-    {"ticket", Type::kString},
-    {"attrs", Type::kMapStringString},
-};
-
-template <size_t N>
 std::vector<std::pair<std::string_view, Value>> BindEntity(
     JsonConverter& converter, const json* object, std::string_view entity,
-    const EntityField (&fields)[N]) {
+    std::span<const EntityField> fields) {
   std::vector<std::pair<std::string_view, Value>> given;
   if (object == nullptr) return given;
   if (!object->is_object()) {
@@ -199,9 +181,9 @@ absl::StatusOr<BoundRequest> BindJson(const ir::Policy& policy,
 
   BindParams(policy, converter, Find(root, "params"), request);
   auto requester = BindEntity(converter, Find(root, "requester"), "requester",
-                              kRequesterFields);
-  auto context =
-      BindEntity(converter, Find(root, "context"), "context", kContextFields);
+                              EntityFields(Entity::kRequester));
+  auto context = BindEntity(converter, Find(root, "context"), "context",
+                            EntityFields(Entity::kContext));
 
   for (size_t i = 0; i < policy.slots.size(); ++i) {
     const ir::Slot& slot = policy.slots[i];

@@ -11,36 +11,6 @@
 namespace signoff::eval {
 namespace {
 
-// Quotes a string for list and map rendering: `"` and `\` escaped, control
-// characters as \n, \t or \u{..} (the policy language's own escapes).
-void AppendQuoted(std::string& out, std::string_view s) {
-  out += '"';
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-          absl::StrAppend(&out, "\\u{",
-                          absl::Hex(static_cast<unsigned char>(c)), "}");
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-}
-
 int64_t AsInt(const Value& value) {
   const int64_t* i = std::get_if<int64_t>(&value);
   return i ? *i : 0;
@@ -99,7 +69,7 @@ std::string ValueToString(const Value& value, Type type) {
       if (const StringList* list = std::get_if<StringList>(&value)) {
         for (size_t i = 0; i < list->size(); ++i) {
           if (i > 0) out += ", ";
-          AppendQuoted(out, (*list)[i]);
+          out += stdlib::QuoteString((*list)[i]);
         }
       }
       return out + "]";
@@ -118,9 +88,9 @@ std::string ValueToString(const Value& value, Type type) {
       if (const StringMap* map = std::get_if<StringMap>(&value)) {
         for (size_t i = 0; i < map->size(); ++i) {
           if (i > 0) out += ", ";
-          AppendQuoted(out, (*map)[i].first);
+          out += stdlib::QuoteString((*map)[i].first);
           out += ": ";
-          AppendQuoted(out, (*map)[i].second);
+          out += stdlib::QuoteString((*map)[i].second);
         }
       }
       return out + "}";

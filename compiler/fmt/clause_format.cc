@@ -4,6 +4,7 @@
 #include "compiler/fmt/fmt_internal.h"
 #include "compiler/fmt/formatter.h"
 #include "compiler/fmt/literal_text.h"
+#include "stdlib/builtins.h"
 
 namespace signoff::fmt {
 namespace {
@@ -17,7 +18,7 @@ std::string CountText(std::string_view source, SourceSpan span, int64_t value) {
 }
 
 std::string Duration(const std::string& text, int64_t seconds) {
-  return text.empty() ? DurationText(seconds) : text;
+  return text.empty() ? stdlib::FormatDuration(seconds) : text;
 }
 
 std::string GroupText(const ast::GroupExprPtr& group) {

@@ -12,6 +12,7 @@
 #include "compiler/ast/ast.h"
 #include "compiler/fmt/formatter.h"
 #include "compiler/fmt/literal_text.h"
+#include "stdlib/builtins.h"
 
 namespace signoff::fmt {
 namespace {
@@ -193,13 +194,13 @@ void Append(const Expr& e, std::string& out) {
       out += e.text.empty() ? std::to_string(e.int_value) : e.text;
       return;
     case ExprKind::kStringLit:
-      out += e.text.empty() ? QuoteString(e.string_value) : e.text;
+      out += e.text.empty() ? stdlib::QuoteString(e.string_value) : e.text;
       return;
     case ExprKind::kBoolLit:
       out += e.bool_value ? "true" : "false";
       return;
     case ExprKind::kDurationLit:
-      out += e.text.empty() ? DurationText(e.int_value) : e.text;
+      out += e.text.empty() ? stdlib::FormatDuration(e.int_value) : e.text;
       return;
     case ExprKind::kListLit:
       out += '[';

@@ -13,14 +13,8 @@
 
 namespace signoff::fmt {
 
-// `value` as a Signoff string literal with quotes: `"a\"b\n"`. Control
-// characters other than \n and \t print as `\u{..}`.
-std::string QuoteString(std::string_view value);
-
-// Canonical duration spelling, largest unit first: 5400 -> "1h30m".
-std::string DurationText(int64_t seconds);
-
-// The literal as written, or QuoteString(value) when no text was kept.
+// The literal as written, or stdlib::QuoteString(value) when no text was
+// kept.
 std::string StringLiteralText(const ast::StringLiteral& literal);
 
 // Whether `s` is an identifier `[A-Za-z_][A-Za-z0-9_]*`.

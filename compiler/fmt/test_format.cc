@@ -7,6 +7,7 @@
 
 #include "compiler/fmt/fmt_internal.h"
 #include "compiler/fmt/literal_text.h"
+#include "stdlib/builtins.h"
 
 namespace signoff::fmt {
 namespace {
@@ -117,19 +118,19 @@ std::string ExpectationText(std::string_view source,
 }  // namespace
 
 std::string KeyText(const std::string& key) {
-  return IsIdentifier(key) ? key : QuoteString(key);
+  return IsIdentifier(key) ? key : stdlib::QuoteString(key);
 }
 
 std::string ValueText(const TestValue& v) {
   switch (v.kind) {
     case TestValue::Kind::kString:
-      return v.text.empty() ? QuoteString(v.string_value) : v.text;
+      return v.text.empty() ? stdlib::QuoteString(v.string_value) : v.text;
     case TestValue::Kind::kInt:
       return IntText(v);
     case TestValue::Kind::kBool:
       return v.bool_value ? "true" : "false";
     case TestValue::Kind::kDuration:
-      return v.text.empty() ? DurationText(v.int_value) : v.text;
+      return v.text.empty() ? stdlib::FormatDuration(v.int_value) : v.text;
     case TestValue::Kind::kList: {
       std::string out = "[";
       for (size_t i = 0; i < v.items.size(); ++i) {

@@ -2,7 +2,6 @@
 //
 // Expressions print as S-expressions: `(Gt $0:params.rows 10000)`; slots as
 // `$N:source.field`, strings quoted, groups as `@name`.
-#include <cstdio>
 #include <string>
 
 #include "compiler/ir/ir.h"
@@ -11,35 +10,7 @@
 namespace signoff::ir {
 namespace {
 
-std::string QuoteString(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[16];
-          std::snprintf(buf, sizeof(buf), "\\u{%x}", c);
-          out += buf;
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out.push_back('"');
-  return out;
-}
+using stdlib::QuoteString;
 
 class Dumper {
  public:
