@@ -6,7 +6,9 @@ build=${1:-build}
 cd "$(dirname "$0")/.."
 signoff="$build/cli/signoff"
 
-step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
+bold="" plain=""
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then bold=$'\033[1m' plain=$'\033[0m'; fi
+step() { printf '\n%s$ %s%s\n' "$bold" "$*" "$plain"; "$@"; }
 
 step "$signoff" --version
 step "$signoff" check examples/

@@ -30,24 +30,28 @@ absl::StatusOr<Identity> ParseIdentity(std::string_view origin,
   identity.id = id;
   if (node.IsNull()) return identity;
   if (!node.IsMap()) {
-    return Invalid(origin, node, absl::StrCat("identity `", id, "` must be a mapping"));
+    return Invalid(origin, node,
+                   absl::StrCat("identity `", id, "` must be a mapping"));
   }
   for (const auto& entry : node) {
     std::string key = entry.first.as<std::string>();
     const YAML::Node& value = entry.second;
     if (std::find(std::begin(kIdentityKeys), std::end(kIdentityKeys), key) ==
         std::end(kIdentityKeys)) {
-      return Invalid(origin, entry.first,
-                     absl::StrCat("unknown key `", key, "` for identity `", id, "`"));
+      return Invalid(
+          origin, entry.first,
+          absl::StrCat("unknown key `", key, "` for identity `", id, "`"));
     }
     if (key == "groups") {
       if (!value.IsSequence()) {
         return Invalid(origin, value, "`groups` must be a list");
       }
-      for (const auto& g : value) identity.groups.push_back(g.as<std::string>());
+      for (const auto& g : value)
+        identity.groups.push_back(g.as<std::string>());
       std::sort(identity.groups.begin(), identity.groups.end());
     } else if (key == "attrs") {
-      if (!value.IsMap()) return Invalid(origin, value, "`attrs` must be a mapping");
+      if (!value.IsMap())
+        return Invalid(origin, value, "`attrs` must be a mapping");
       for (const auto& a : value) {
         identity.attrs[a.first.as<std::string>()] = a.second.as<std::string>();
       }
@@ -88,7 +92,8 @@ absl::StatusOr<Directory> Directory::Parse(std::string_view yaml,
       std::string key = entry.first.as<std::string>();
       if (key == "identities") {
         if (!entry.second.IsMap()) {
-          return Invalid(origin, entry.second, "`identities` must be a mapping");
+          return Invalid(origin, entry.second,
+                         "`identities` must be a mapping");
         }
         for (const auto& id : entry.second) {
           std::string name = id.first.as<std::string>();

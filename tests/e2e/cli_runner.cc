@@ -66,8 +66,8 @@ RunResult RunSignoff(const std::vector<std::string>& args,
     for (int i = 0; i < n; ++i) {
       if (fds[i].revents == 0) continue;
       if (fds[i].fd == in_pipe[1]) {
-        ssize_t w = write(in_pipe[1], input.data() + written,
-                          input.size() - written);
+        ssize_t w =
+            write(in_pipe[1], input.data() + written, input.size() - written);
         if (w > 0) written += static_cast<size_t>(w);
         if (w < 0 || written == input.size()) {
           close(in_pipe[1]);
@@ -80,8 +80,10 @@ RunResult RunSignoff(const std::vector<std::string>& args,
       if (r > 0) {
         sink.append(buffer, static_cast<size_t>(r));
       } else {
-        if (fds[i].fd == out_pipe[0]) out_open = false;
-        else err_open = false;
+        if (fds[i].fd == out_pipe[0])
+          out_open = false;
+        else
+          err_open = false;
       }
     }
   }
@@ -90,7 +92,8 @@ RunResult RunSignoff(const std::vector<std::string>& args,
   close(err_pipe[0]);
   int status = 0;
   waitpid(pid, &status, 0);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.exit_code =
+      WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
 }
 

@@ -37,8 +37,9 @@ TEST(CliTest, InputThatIsNotJsonExitsTwo) {
 }
 
 TEST(CliTest, JsonThatBreaksTheSchemaIsADenyDecision) {
-  RunResult result = RunSignoff({"eval", "--policy", kPolicy, "--input", "-"},
-                                R"({"action": "data.export", "params": {"rows": "x"}})");
+  RunResult result =
+      RunSignoff({"eval", "--policy", kPolicy, "--input", "-"},
+                 R"({"action": "data.export", "params": {"rows": "x"}})");
   ASSERT_EQ(result.exit_code, 0) << result.err;
   auto decision = nlohmann::json::parse(result.out);
   EXPECT_EQ(decision["decision"], "deny");
@@ -80,14 +81,15 @@ TEST(CliTest, JsonLinesStreamOneDecisionPerLine) {
       "\n"
       "{\"action\": \"db.drop\"}\n"
       "not json\n";
-  RunResult result =
-      RunSignoff({"eval", "--policy", kPolicy, "--input", "-", "--jsonl"}, input);
+  RunResult result = RunSignoff(
+      {"eval", "--policy", kPolicy, "--input", "-", "--jsonl"}, input);
   EXPECT_EQ(result.exit_code, 2);  // the bad line
   std::vector<nlohmann::json> lines;
   size_t start = 0;
   while (start < result.out.size()) {
     size_t nl = result.out.find('\n', start);
-    lines.push_back(nlohmann::json::parse(result.out.substr(start, nl - start)));
+    lines.push_back(
+        nlohmann::json::parse(result.out.substr(start, nl - start)));
     start = nl + 1;
   }
   ASSERT_EQ(lines.size(), 3u) << result.out;
@@ -104,12 +106,40 @@ TEST(CliTest, CheckFormatsForMachines) {
   ASSERT_FALSE(parsed.is_discarded()) << json.out;
   EXPECT_GE(parsed["errors"].get<int>(), 1);
   RunResult github = RunSignoff({"check", "--format", "github", file});
-  EXPECT_NE(github.out.find("\n::error file=tests/golden/check/"), std::string::npos)
+  EXPECT_NE(github.out.find("\n::error file=tests/golden/check/"),
+            std::string::npos)
       << github.out;
   RunResult sarif = RunSignoff({"check", "--format", "sarif", file});
   auto log = nlohmann::json::parse(sarif.out, nullptr, false);
   ASSERT_FALSE(log.is_discarded());
   EXPECT_EQ(log["version"], "2.1.0");
+}
+
+}  // namespace
+}  // namespace signoff::testing
+
+namespace signoff::testing {
+namespace {
+
+TEST(CliTest, FailingPolicyTestsShowADiffAndUntestedRules) {
+  RunResult result = RunSignoff({"test", "tests/e2e/testdata/failing_tests"});
+  EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+  EXPECT_NE(result.out.find("ok    tests/e2e/testdata/failing_tests/"
+                            "policy_test.signoff:1:1: deploys need an SRE"),
+            std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("FAIL  tests/e2e/testdata/failing_tests/"
+                            "policy_test.signoff:9:1: this expectation is wrong"),
+            std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("-decision: allow"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("+decision: require_approval"), std::string::npos);
+  EXPECT_NE(result.out.find("-rules: [reads]"), std::string::npos);
+  EXPECT_NE(result.out.find("+rules: [deploys]"), std::string::npos);
+  EXPECT_NE(result.out.find("rules no test exercised: reads, never_tested"),
+            std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("1 passed, 1 failed"), std::string::npos);
 }
 
 }  // namespace

@@ -70,7 +70,8 @@ TEST(DocsTest, SignoffBlocksCheckAndTestsPass) {
       } else {
         WriteFileOrDie((dir / "policy.signoff").string(), block.text);
         RunResult result = RunSignoff({"check", dir.string()});
-        EXPECT_EQ(result.exit_code, 0) << block.text << result.out << result.err;
+        EXPECT_EQ(result.exit_code, 0)
+            << block.text << result.out << result.err;
         previous_policy = block.text;
       }
     }

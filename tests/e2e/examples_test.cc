@@ -20,14 +20,16 @@ TEST(ExamplesTest, CheckCleanly) {
 
 TEST(ExamplesTest, AreFormatted) {
   RunResult result = RunSignoff({"fmt", "--check", "examples/"});
-  EXPECT_EQ(result.exit_code, 0) << "unformatted:\n" << result.out << result.err;
+  EXPECT_EQ(result.exit_code, 0) << "unformatted:\n"
+                                 << result.out << result.err;
 }
 
 std::vector<std::string> ExampleSets() {
   std::vector<std::string> sets;
   for (const auto& entry : fs::directory_iterator(SourceDir() + "/examples")) {
     if (entry.is_directory() &&
-        !ListFiles("examples/" + entry.path().filename().string(), "_test.signoff")
+        !ListFiles("examples/" + entry.path().filename().string(),
+                   "_test.signoff")
              .empty()) {
       sets.push_back("examples/" + entry.path().filename().string());
     }
@@ -36,7 +38,9 @@ std::vector<std::string> ExampleSets() {
   return sets;
 }
 
-TEST(ExamplesTest, AtLeastFourSetsWithTests) { EXPECT_GE(ExampleSets().size(), 4u); }
+TEST(ExamplesTest, AtLeastFourSetsWithTests) {
+  EXPECT_GE(ExampleSets().size(), 4u);
+}
 
 TEST(ExamplesTest, OwnTestsPass) {
   for (const std::string& set : ExampleSets()) {

@@ -17,8 +17,10 @@ size_t CountComments(const std::string& text) {
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"' || c == '\n') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"' || c == '\n')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '#') {
@@ -54,7 +56,8 @@ TEST_P(FmtIdempotenceTest, FormattingTwiceChangesNothing) {
   }
   std::string original = ReadFileOrDie(SourceDir() + "/" + file);
   EXPECT_EQ(CountComments(first.out), CountComments(original))
-      << "a comment was lost or duplicated:\n" << first.out;
+      << "a comment was lost or duplicated:\n"
+      << first.out;
   RunResult second = RunSignoff({"fmt", "-"}, first.out);
   ASSERT_EQ(second.exit_code, 0) << second.err;
   EXPECT_EQ(second.out, first.out);

@@ -9,8 +9,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
-  auto compilation = signoff::driver::CompileSources(
-      {{"fuzz.signoff", std::move(text)}}, {});
+  auto compilation =
+      signoff::driver::CompileSources({{"fuzz.signoff", std::move(text)}}, {});
   if (!compilation.ok()) __builtin_trap();  // machine failures must not happen
   return 0;
 }
