@@ -15,6 +15,7 @@
 #include "compiler/parse/parser.h"
 #include "compiler/source/source.h"
 #include "gtest/gtest.h"
+#include "tests/unit/testing/language_md.h"
 
 namespace signoff::check::testing {
 
@@ -54,6 +55,15 @@ struct Checked {
       if (d.kind == kind) return &d;
     }
     return nullptr;
+  }
+
+  // The help of the first diagnostic of `kind`; fails the test (and returns
+  // "") when there is none.
+  std::string Help(DiagKind kind) const {
+    const Diagnostic* d = Find(kind);
+    EXPECT_NE(d, nullptr) << "no " << DiagKindName(kind) << "; got:\n"
+                          << Describe();
+    return d == nullptr ? std::string() : d->help;
   }
 };
 
@@ -114,52 +124,9 @@ inline ::testing::AssertionResult NoDiagnostics(const Checked& c) {
   return ::testing::AssertionFailure() << c.Describe();
 }
 
-// The LANGUAGE.md §3 example set.
-inline const char* ExampleSet() {
-  return R"(group sre      = ["alice", "bob", "carol"]
-group security = ["sam", "sasha"]
-group oncall   = directory("oncall-primary")
-group reviewers = sre | security
-group data_owners = ["dana"]
-
-channel sre_room  = slack("#sre-approvals")
-channel sec_room  = teams("security/reviews")
-channel tickets   = webhook("tickets")
-
-action data.export {
-  dataset: string
-  rows: int
-  destination: string
-  classification: string
-  note: string?
-}
-
-rule confidential_exports {
-  on data.export
-  when params.classification in ["confidential", "restricted"] and params.rows > 10_000
-  unless requester.id in data_owners
-  require 2 of sre
-  require 1 of security where approver.team != requester.team
-  veto 1
-  expire 30m
-  grant 15m
-  notify sre_room, sec_room
-  message "{requester.id} exports {params.rows} rows of {params.dataset} to {params.destination}"
-}
-
-rule readonly_is_free {
-  on *.read
-  allow
-}
-
-rule no_public_exports {
-  on data.export
-  when params.destination like "s3://public-*"
-  deny "exports to public buckets are forbidden"
-}
-
-default deny "no rule covers this action"
-)";
+// The LANGUAGE.md §3 example set (the checker ignores its `import`).
+inline std::string ExampleSet() {
+  return std::string(::signoff::testdata::kLanguageExample);
 }
 
 }  // namespace signoff::check::testing

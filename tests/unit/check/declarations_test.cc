@@ -86,8 +86,7 @@ TEST(Declarations, TestOutsideTestFile) {
 TEST(Declarations, UnknownChannelKind) {
   auto c = CheckSource("channel c = slak(\"#x\")\n");
   EXPECT_TRUE(HasDiag(*c, DiagKind::kUnknownChannelKind, 1, 13, "`slak`"));
-  EXPECT_EQ(c->Find(DiagKind::kUnknownChannelKind)->help,
-            "did you mean `slack`?");
+  EXPECT_EQ(c->Help(DiagKind::kUnknownChannelKind), "did you mean `slack`?");
 }
 
 TEST(Declarations, DuplicateField) {
@@ -134,7 +133,7 @@ TEST(Declarations, UnknownTypes) {
   EXPECT_TRUE(HasDiag(*c, DiagKind::kUnknownType, 2, 6, "`strng`"));
   EXPECT_TRUE(HasDiag(*c, DiagKind::kUnknownType, 3, 6, "`list<bool>`"));
   EXPECT_TRUE(HasDiag(*c, DiagKind::kUnknownType, 4, 6, "`map<string,int>`"));
-  EXPECT_EQ(c->Find(DiagKind::kUnknownType)->help, "did you mean `string`?");
+  EXPECT_EQ(c->Help(DiagKind::kUnknownType), "did you mean `string`?");
 }
 
 TEST(Groups, EntityNamesCannotNameGroups) {
@@ -172,7 +171,7 @@ TEST(Groups, UnknownGroup) {
       "group sre = [\"a\"]\n"
       "group all = sr | [\"b\"]\n");
   EXPECT_TRUE(HasDiag(*c, DiagKind::kUnknownName, 2, 13, "unknown group `sr`"));
-  EXPECT_EQ(c->Find(DiagKind::kUnknownName)->help, "did you mean `sre`?");
+  EXPECT_EQ(c->Help(DiagKind::kUnknownName), "did you mean `sre`?");
 }
 
 TEST(Groups, InlineGroupsGetAnonymousEntries) {
@@ -227,8 +226,9 @@ TEST(Declarations, PolicyActionTakesThePlaceOfALibraryAction) {
 }
 
 TEST(Declarations, TwoPolicyDeclarationsOfOneActionStillClash) {
-  auto c = CheckFiles({{"a.signoff", "action data.export {\n  rows: int\n}\n"},
-                       {"b.signoff", "action data.export {\n  rows: int\n}\n"}});
+  auto c =
+      CheckFiles({{"a.signoff", "action data.export {\n  rows: int\n}\n"},
+                  {"b.signoff", "action data.export {\n  rows: int\n}\n"}});
   EXPECT_EQ(c->Count(DiagKind::kDuplicateDeclaration), 1u) << c->Describe();
 }
 

@@ -133,7 +133,7 @@ TEST(Lints, RequireWithoutExpireAndNotify) {
 TEST(Lints, DefaultAllow) {
   auto c = CheckSource("default allow\n");
   EXPECT_TRUE(HasDiag(*c, DiagKind::kDefaultAllow, 1, 1, "`default allow`"));
-  EXPECT_EQ(c->Find(DiagKind::kDefaultAllow)->help,
+  EXPECT_EQ(c->Help(DiagKind::kDefaultAllow),
             "zero standing privilege: prefer `default deny` and explicit "
             "`allow` rules");
 }

@@ -1,4 +1,5 @@
 // `params.F` across matched actions (LANGUAGE.md §5.2).
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -8,6 +9,7 @@
 namespace signoff::check {
 namespace {
 
+using testing::Checked;
 using testing::CheckSource;
 using testing::HasDiag;
 using testing::NoErrors;
@@ -18,41 +20,34 @@ constexpr char kActions[] =
     "action iam.role.grant { role: string }\n";
 // Rules start on line 4.
 
+// Checks kActions and `rule NAME { on ON  when WHEN  deny }`, one clause a
+// line: `on` is on line 5, `when` on line 6 at column 8.
+std::unique_ptr<Checked> DenyRule(const std::string& on,
+                                  const std::string& when,
+                                  const std::string& name = "r") {
+  return CheckSource(std::string(kActions) + "rule " + name + " {\n  on " + on +
+                     "\n  when " + when + "\n  deny\n}\n");
+}
+
 TEST(Params, UnknownFieldWithSuggestion) {
-  auto c = CheckSource(std::string(kActions) +
-                       "rule r {\n"
-                       "  on data.*\n"
-                       "  when params.rowz > 1\n"
-                       "  deny\n"
-                       "}\n");
+  auto c = DenyRule("data.*", "params.rowz > 1");
   EXPECT_TRUE(HasDiag(*c, DiagKind::kUnknownParamField, 6, 15,
                       "no action matched by `data.*` declares a field `rowz`"));
-  EXPECT_EQ(c->Find(DiagKind::kUnknownParamField)->help,
-            "did you mean `rows`?");
+  EXPECT_EQ(c->Help(DiagKind::kUnknownParamField), "did you mean `rows`?");
   EXPECT_EQ(c->diags.error_count(), 1u) << c->Describe();
 }
 
 TEST(Params, UnknownFieldReportedOncePerRule) {
-  auto c = CheckSource(std::string(kActions) +
-                       "rule r {\n"
-                       "  on data.*\n"
-                       "  when params.rowz > 1 and params.rowz < 5\n"
-                       "  deny\n"
-                       "}\n");
+  auto c = DenyRule("data.*", "params.rowz > 1 and params.rowz < 5");
   EXPECT_EQ(c->Count(DiagKind::kUnknownParamField), 1u) << c->Describe();
 }
 
 TEST(Params, NoDeclaredActionMatches) {
-  auto c = CheckSource(std::string(kActions) +
-                       "rule r {\n"
-                       "  on deploy.*\n"
-                       "  when params.service == \"api\"\n"
-                       "  deny\n"
-                       "}\n");
+  auto c = DenyRule("deploy.*", "params.service == \"api\"");
   EXPECT_TRUE(HasDiag(*c, DiagKind::kUnknownParamField, 6, 15,
                       "no action matched by `deploy.*` declares a field "
                       "`service`"));
-  EXPECT_EQ(c->Find(DiagKind::kUnknownParamField)->help,
+  EXPECT_EQ(c->Help(DiagKind::kUnknownParamField),
             "declare the action's schema with `action NAME { ... }`");
 }
 
@@ -77,12 +72,8 @@ TEST(Params, TypeConflict) {
 }
 
 TEST(Params, NeverAppliesAndApplicability) {
-  auto c = CheckSource(std::string(kActions) +
-                       "rule big {\n"
-                       "  on data.export, data.delete\n"
-                       "  when params.rows > 10 and params.dataset != \"\"\n"
-                       "  deny\n"
-                       "}\n");
+  auto c = DenyRule("data.export, data.delete",
+                    "params.rows > 10 and params.dataset != \"\"", "big");
   EXPECT_TRUE(NoErrors(*c));
   EXPECT_TRUE(HasDiag(*c, DiagKind::kRuleNeverApplies, 4, 6,
                       "rule `big` reads `params.rows`, which `data.delete` "
@@ -137,12 +128,7 @@ TEST(Params, DefaultCannotReadParams) {
 }
 
 TEST(Params, HasOnOptionalField) {
-  auto c = CheckSource(std::string(kActions) +
-                       "rule r {\n"
-                       "  on data.*\n"
-                       "  when has(params.note)\n"
-                       "  deny\n"
-                       "}\n");
+  auto c = DenyRule("data.*", "has(params.note)");
   EXPECT_TRUE(NoErrors(*c));
   // `has(params.note)` reads `note`: the rule never applies to data.delete.
   EXPECT_EQ(c->Count(DiagKind::kRuleNeverApplies), 1u);

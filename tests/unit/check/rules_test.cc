@@ -1,5 +1,6 @@
 // Rule structure: effects, clauses that appear once, approval clauses,
 // counts, channels and the default.
+#include <memory>
 #include <string>
 
 #include "gtest/gtest.h"
@@ -8,6 +9,7 @@
 namespace signoff::check {
 namespace {
 
+using testing::Checked;
 using testing::CheckSource;
 using testing::HasDiag;
 using testing::NoErrors;
@@ -18,21 +20,24 @@ constexpr char kPrelude[] =
 
 std::string WithPrelude(const std::string& text) { return kPrelude + text; }
 
+// Checks the prelude and `rule r { on x <clauses> }`; `clauses` are whole
+// lines and start on line 5.
+std::unique_ptr<Checked> CheckRule(const std::string& clauses) {
+  return CheckSource(WithPrelude("rule r {\n  on x\n" + clauses + "}\n"));
+}
+
 TEST(Rules, MissingEffect) {
   auto c = CheckSource(WithPrelude("rule lonely {\n  on x\n}\n"));
   EXPECT_TRUE(HasDiag(*c, DiagKind::kMissingEffect, 3, 6,
                       "rule `lonely` has no effect"));
-  EXPECT_EQ(c->Find(DiagKind::kMissingEffect)->help,
+  EXPECT_EQ(c->Help(DiagKind::kMissingEffect),
             "add `allow`, `deny \"reason\"` or `require N of GROUP`");
 }
 
 TEST(Rules, ConflictingEffects) {
-  auto c =
-      CheckSource(WithPrelude("rule r {\n"
-                              "  on x\n"
-                              "  allow\n"
-                              "  require 1 of sre\n"
-                              "}\n"));
+  auto c = CheckRule(
+      "  allow\n"
+      "  require 1 of sre\n");
   EXPECT_TRUE(HasDiag(*c, DiagKind::kConflictingEffects, 6, 3,
                       "rule `r` has both `allow` and `require`"));
   EXPECT_EQ(c->Count(DiagKind::kClauseNeedsRequire), 0u);
@@ -50,35 +55,29 @@ TEST(Rules, DuplicateAllowAndDeny) {
 }
 
 TEST(Rules, SeveralRequiresAreFine) {
-  auto c =
-      CheckSource(WithPrelude("rule r {\n"
-                              "  on x\n"
-                              "  require 1 of sre\n"
-                              "  require 1 of [\"dana\"]\n"
-                              "  expire 1h\n"
-                              "  notify room\n"
-                              "}\n"));
+  auto c = CheckRule(
+      "  require 1 of sre\n"
+      "  require 1 of [\"dana\"]\n"
+      "  expire 1h\n"
+      "  notify room\n");
   EXPECT_TRUE(NoErrors(*c));
   EXPECT_EQ(c->model.rules[0].effect, Effect::kRequire);
 }
 
 TEST(Rules, DuplicateOnceOnlyClauses) {
-  auto c =
-      CheckSource(WithPrelude("rule r {\n"
-                              "  on x\n"
-                              "  on y\n"
-                              "  require 1 of sre\n"
-                              "  veto 1\n"
-                              "  veto 2\n"
-                              "  expire 1h\n"
-                              "  expire 2h\n"
-                              "  grant 1m\n"
-                              "  grant 2m\n"
-                              "  notify room\n"
-                              "  notify room\n"
-                              "  message \"a\"\n"
-                              "  message \"b\"\n"
-                              "}\n"));
+  auto c = CheckRule(
+      "  on y\n"
+      "  require 1 of sre\n"
+      "  veto 1\n"
+      "  veto 2\n"
+      "  expire 1h\n"
+      "  expire 2h\n"
+      "  grant 1m\n"
+      "  grant 2m\n"
+      "  notify room\n"
+      "  notify room\n"
+      "  message \"a\"\n"
+      "  message \"b\"\n");
   EXPECT_TRUE(HasDiag(*c, DiagKind::kDuplicateClause, 5, 3, "second `on`"));
   EXPECT_TRUE(HasDiag(*c, DiagKind::kDuplicateClause, 8, 3, "second `veto`"));
   EXPECT_TRUE(
@@ -93,14 +92,11 @@ TEST(Rules, DuplicateOnceOnlyClauses) {
 }
 
 TEST(Rules, ClauseNeedsRequire) {
-  auto c =
-      CheckSource(WithPrelude("rule r {\n"
-                              "  on x\n"
-                              "  allow\n"
-                              "  expire 1h\n"
-                              "  notify room\n"
-                              "  escalate after 10m to sre\n"
-                              "}\n"));
+  auto c = CheckRule(
+      "  allow\n"
+      "  expire 1h\n"
+      "  notify room\n"
+      "  escalate after 10m to sre\n");
   EXPECT_TRUE(HasDiag(*c, DiagKind::kClauseNeedsRequire, 6, 3,
                       "`expire` applies only to `require` rules, but rule "
                       "`r` is `allow`"));
@@ -115,12 +111,9 @@ TEST(Rules, MissingOn) {
 }
 
 TEST(Rules, InvalidCounts) {
-  auto c =
-      CheckSource(WithPrelude("rule r {\n"
-                              "  on x\n"
-                              "  require 0 of sre\n"
-                              "  veto 0\n"
-                              "}\n"));
+  auto c = CheckRule(
+      "  require 0 of sre\n"
+      "  veto 0\n");
   EXPECT_TRUE(HasDiag(*c, DiagKind::kInvalidCount, 5, 11,
                       "a quorum needs at least 1 approval, found 0"));
   EXPECT_TRUE(HasDiag(*c, DiagKind::kInvalidCount, 6, 8,
@@ -128,26 +121,19 @@ TEST(Rules, InvalidCounts) {
 }
 
 TEST(Rules, UnknownChannel) {
-  auto c =
-      CheckSource(WithPrelude("rule r {\n"
-                              "  on x\n"
-                              "  require 1 of sre\n"
-                              "  notify rooom\n"
-                              "  escalate after 1h to sre notify nope\n"
-                              "}\n"));
+  auto c = CheckRule(
+      "  require 1 of sre\n"
+      "  notify rooom\n"
+      "  escalate after 1h to sre notify nope\n");
   EXPECT_TRUE(
       HasDiag(*c, DiagKind::kUnknownName, 6, 10, "unknown channel `rooom`"));
   EXPECT_TRUE(
       HasDiag(*c, DiagKind::kUnknownName, 7, 35, "unknown channel `nope`"));
-  EXPECT_EQ(c->Find(DiagKind::kUnknownName)->help, "did you mean `room`?");
+  EXPECT_EQ(c->Help(DiagKind::kUnknownName), "did you mean `room`?");
 }
 
 TEST(Rules, UnknownRequireGroup) {
-  auto c =
-      CheckSource(WithPrelude("rule r {\n"
-                              "  on x\n"
-                              "  require 1 of sr\n"
-                              "}\n"));
+  auto c = CheckRule("  require 1 of sr\n");
   EXPECT_TRUE(HasDiag(*c, DiagKind::kUnknownName, 5, 16, "unknown group `sr`"));
 }
 

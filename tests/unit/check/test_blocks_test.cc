@@ -29,6 +29,14 @@ std::unique_ptr<Checked> WithTests(const std::string& tests) {
   return CheckFiles({{"p.signoff", kPolicy}, {"p_test.signoff", tests}});
 }
 
+// WithTests of one test "t": `input { <input> }` on line 2, then `expects`
+// (whole lines) from line 3.
+std::unique_ptr<Checked> WithTest(const std::string& input,
+                                  const std::string& expects) {
+  return WithTests("test \"t\" {\n  input { " + input + " }\n" + expects +
+                   "}\n");
+}
+
 TEST(TestBlocks, ValidTests) {
   auto c = WithTests(
       "test \"big export\" {\n"
@@ -66,11 +74,8 @@ TEST(TestBlocks, DuplicateTestName) {
 }
 
 TEST(TestBlocks, InputKeys) {
-  auto c = WithTests(
-      "test \"t\" {\n"
-      "  input { action: 3, paramz: {}, requester: \"x\" }\n"
-      "  expect deny\n"
-      "}\n");
+  auto c =
+      WithTest("action: 3, paramz: {}, requester: \"x\"", "  expect deny\n");
   EXPECT_TRUE(
       HasDiag(*c, DiagKind::kInvalidTest, 2, 19, "`action` must be a string"));
   EXPECT_TRUE(
@@ -86,40 +91,29 @@ TEST(TestBlocks, InputKeys) {
 }
 
 TEST(TestBlocks, MissingAction) {
-  auto c =
-      WithTests("test \"t\" {\n  input { params: {} }\n  expect deny\n}\n");
+  auto c = WithTest("params: {}", "  expect deny\n");
   EXPECT_TRUE(HasDiag(*c, DiagKind::kInvalidTest, 2, 9,
                       "a test input needs an `action`"));
 }
 
 TEST(TestBlocks, Decision) {
-  auto c = WithTests(
-      "test \"t\" {\n"
-      "  input { action: \"x\" }\n"
-      "  expect alow\n"
-      "}\n");
+  auto c = WithTest("action: \"x\"", "  expect alow\n");
   EXPECT_TRUE(
       HasDiag(*c, DiagKind::kInvalidTest, 3, 10, "unknown decision `alow`"));
-  EXPECT_EQ(c->Find(DiagKind::kInvalidTest)->help, "did you mean `allow`?");
+  EXPECT_EQ(c->Help(DiagKind::kInvalidTest), "did you mean `allow`?");
 }
 
 TEST(TestBlocks, ExpectedRulesMustExist) {
-  auto c = WithTests(
-      "test \"t\" {\n"
-      "  input { action: \"x\" }\n"
-      "  expect rules [bog, sre]\n"
-      "}\n");
+  auto c = WithTest("action: \"x\"", "  expect rules [bog, sre]\n");
   EXPECT_TRUE(HasDiag(*c, DiagKind::kUnknownName, 3, 17, "unknown rule `bog`"));
   EXPECT_TRUE(HasDiag(*c, DiagKind::kUnknownName, 3, 22, "unknown rule `sre`"));
-  EXPECT_EQ(c->Find(DiagKind::kUnknownName)->help, "did you mean `big`?");
+  EXPECT_EQ(c->Help(DiagKind::kUnknownName), "did you mean `big`?");
 }
 
 TEST(TestBlocks, ExpectedRequirementsCheckLikeRequire) {
-  auto c = WithTests(
-      "test \"t\" {\n"
-      "  input { action: \"data.export\" }\n"
-      "  expect requirements [0 of sr, 1 of sre where approver.team]\n"
-      "}\n");
+  auto c = WithTest(
+      "action: \"data.export\"",
+      "  expect requirements [0 of sr, 1 of sre where approver.team]\n");
   EXPECT_TRUE(HasDiag(*c, DiagKind::kInvalidCount, 3, 24, "found 0"));
   EXPECT_TRUE(HasDiag(*c, DiagKind::kUnknownName, 3, 29, "unknown group `sr`"));
   EXPECT_TRUE(
@@ -127,11 +121,8 @@ TEST(TestBlocks, ExpectedRequirementsCheckLikeRequire) {
 }
 
 TEST(TestBlocks, ParamsInExpectedWhereUseTheTestAction) {
-  auto c = WithTests(
-      "test \"t\" {\n"
-      "  input { action: \"data.export\" }\n"
-      "  expect requirements [1 of sre where params.rowz > 1]\n"
-      "}\n");
+  auto c = WithTest("action: \"data.export\"",
+                    "  expect requirements [1 of sre where params.rowz > 1]\n");
   EXPECT_TRUE(HasDiag(*c, DiagKind::kUnknownParamField, 3, 46,
                       "action `data.export` declares no field `rowz`"));
 }

@@ -33,9 +33,15 @@ constexpr uint32_t kPreludeLines = 14;
 constexpr uint32_t kLine = kPreludeLines + 3;
 constexpr uint32_t kColumn = 8;  // after "  when "
 
-std::unique_ptr<Checked> When(const std::string& cond) {
+// Checks the prelude and `rule r { on data.export <clauses> }`; `clauses`
+// are whole lines and start on line kPreludeLines + 3.
+std::unique_ptr<Checked> CheckRule(const std::string& clauses) {
   return CheckSource(std::string(kPrelude) + "rule r {\n  on data.export\n" +
-                     "  when " + cond + "\n  deny\n}\n");
+                     clauses + "}\n");
+}
+
+std::unique_ptr<Checked> When(const std::string& cond) {
+  return CheckRule("  when " + cond + "\n  deny\n");
 }
 
 // The column of `part` within the condition.
@@ -183,43 +189,35 @@ TEST(Types, UnknownNamesAndFields) {
   ExpectError("requester.tem == \"x\"", DiagKind::kUnknownField, "tem",
               "`requester` has no field `tem`");
   auto c = When("requester.tem == \"x\"");
-  EXPECT_EQ(c->Find(DiagKind::kUnknownField)->help, "did you mean `team`?");
+  EXPECT_EQ(c->Help(DiagKind::kUnknownField), "did you mean `team`?");
   ExpectError("context.tim == \"x\"", DiagKind::kUnknownField, "tim",
               "`context` has no field `tim`");
   ExpectError("requestor.id == \"x\"", DiagKind::kUnknownName, "requestor",
               "unknown name `requestor`");
   auto d = When("requestor.id == \"x\"");
-  EXPECT_EQ(d->Find(DiagKind::kUnknownName)->help, "did you mean `requester`?");
+  EXPECT_EQ(d->Help(DiagKind::kUnknownName), "did you mean `requester`?");
   auto e = When("sr == \"x\"");
-  EXPECT_EQ(e->Find(DiagKind::kUnknownName)->help, "did you mean `sre`?");
+  EXPECT_EQ(e->Help(DiagKind::kUnknownName), "did you mean `sre`?");
   auto f = When("rows > 1");
-  EXPECT_EQ(f->Find(DiagKind::kUnknownName)->help,
-            "did you mean `params.rows`?");
+  EXPECT_EQ(f->Help(DiagKind::kUnknownName), "did you mean `params.rows`?");
 }
 
 TEST(Types, ApproverOnlyInWhere) {
   ExpectError("approver.mfa", DiagKind::kApproverOutsideWhere, "approver",
               "`approver` can only be used in a `where` condition");
-  auto c = CheckSource(std::string(kPrelude) +
-                       "rule r {\n"
-                       "  on data.export\n"
-                       "  require 1 of sre where approver.mfa and "
-                       "approver.team != requester.team\n"
-                       "  expire 1h\n"
-                       "  notify room\n"
-                       "  message \"{approver.id}\"\n"
-                       "}\n");
+  auto c = CheckRule(
+      "  require 1 of sre where approver.mfa and "
+      "approver.team != requester.team\n"
+      "  expire 1h\n"
+      "  notify room\n"
+      "  message \"{approver.id}\"\n");
   EXPECT_TRUE(HasDiag(*c, DiagKind::kApproverOutsideWhere, kPreludeLines + 6,
                       13, "`approver`"));
   EXPECT_EQ(c->diags.error_count(), 1u) << c->Describe();
 }
 
 TEST(Types, WhereMustBeBool) {
-  auto c = CheckSource(std::string(kPrelude) +
-                       "rule r {\n"
-                       "  on data.export\n"
-                       "  require 1 of sre where approver.team\n"
-                       "}\n");
+  auto c = CheckRule("  require 1 of sre where approver.team\n");
   EXPECT_TRUE(HasDiag(*c, DiagKind::kTypeMismatch, kPreludeLines + 3, 26,
                       "condition must be `bool`, found `string`"));
 }
@@ -228,7 +226,7 @@ TEST(Types, Calls) {
   ExpectError("foo(1)", DiagKind::kUnknownFunction, "foo",
               "unknown function `foo`");
   auto c = When("lowr(params.dataset) == \"x\"");
-  EXPECT_EQ(c->Find(DiagKind::kUnknownFunction)->help, "did you mean `lower`?");
+  EXPECT_EQ(c->Help(DiagKind::kUnknownFunction), "did you mean `lower`?");
   ExpectError("starts_with(params.dataset)", DiagKind::kWrongArgumentCount,
               "starts_with", "`starts_with` takes 2 arguments, found 1");
   ExpectError("starts_with(params.rows, \"x\")", DiagKind::kTypeMismatch,
@@ -276,14 +274,11 @@ TEST(Types, ListValues) {
 }
 
 TEST(Types, MessageInterpolations) {
-  auto c = CheckSource(std::string(kPrelude) +
-                       "rule r {\n"
-                       "  on data.export\n"
-                       "  require 1 of sre\n"
-                       "  expire 1h\n"
-                       "  notify room\n"
-                       "  message \"{params.rows} {params.at} {sre}\"\n"
-                       "}\n");
+  auto c = CheckRule(
+      "  require 1 of sre\n"
+      "  expire 1h\n"
+      "  notify room\n"
+      "  message \"{params.rows} {params.at} {sre}\"\n");
   EXPECT_TRUE(HasDiag(*c, DiagKind::kTypeMismatch, kPreludeLines + 6, 39,
                       "group `sre` is not a value"));
   EXPECT_EQ(c->diags.error_count(), 1u) << c->Describe();

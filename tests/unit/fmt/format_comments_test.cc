@@ -4,47 +4,12 @@
 #include <string>
 #include <string_view>
 
-#include "compiler/diag/render.h"
-#include "compiler/fmt/formatter.h"
-#include "compiler/parse/parser.h"
+#include "tests/unit/fmt/fmt_test_util.h"
 
 namespace signoff::fmt {
 namespace {
 
-// FormatFile(parse(text)); fails the test when `text` has syntax errors.
-std::string Format(std::string_view text, std::string path = "policy.signoff") {
-  SourceManager sources;
-  FileId id = sources.Add(std::move(path), std::string(text));
-  DiagnosticBag diags;
-  ast::File file = parse::ParseFile(sources, id, diags);
-  EXPECT_FALSE(diags.has_errors())
-      << RenderDiagnostics(sources, diags.all(), DiagFormat::kText, {})
-      << "in:\n"
-      << text;
-  return FormatFile(sources, file);
-}
-
-// The `#` comments of a file, as the parser sees them.
-size_t CountComments(std::string_view text,
-                     std::string path = "policy.signoff") {
-  SourceManager sources;
-  FileId id = sources.Add(std::move(path), std::string(text));
-  DiagnosticBag diags;
-  return parse::ParseFile(sources, id, diags).comments.size();
-}
-
-// Formats `text`, checks idempotence and that no comment was lost, and
-// returns the formatted text.
-std::string FormatChecked(std::string_view text,
-                          std::string path = "policy.signoff") {
-  std::string once = Format(text, path);
-  std::string twice = Format(once, path);
-  EXPECT_EQ(once, twice) << "not idempotent; input:\n" << text;
-  EXPECT_EQ(CountComments(text, path), CountComments(once, path))
-      << "comments lost or duplicated; output:\n"
-      << once;
-  return once;
-}
+using testing::FormatChecked;
 
 TEST(FormatCommentsTest, OwnLineAndTrailing) {
   EXPECT_EQ(FormatChecked("# header\n\n"

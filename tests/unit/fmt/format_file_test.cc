@@ -4,99 +4,17 @@
 #include <string>
 #include <string_view>
 
-#include "compiler/diag/render.h"
-#include "compiler/fmt/formatter.h"
-#include "compiler/parse/parser.h"
+#include "tests/unit/fmt/fmt_test_util.h"
+#include "tests/unit/testing/language_md.h"
 
 namespace signoff::fmt {
 namespace {
 
-// FormatFile(parse(text)); fails the test when `text` has syntax errors.
-std::string Format(std::string_view text, std::string path = "policy.signoff") {
-  SourceManager sources;
-  FileId id = sources.Add(std::move(path), std::string(text));
-  DiagnosticBag diags;
-  ast::File file = parse::ParseFile(sources, id, diags);
-  EXPECT_FALSE(diags.has_errors())
-      << RenderDiagnostics(sources, diags.all(), DiagFormat::kText, {})
-      << "in:\n"
-      << text;
-  return FormatFile(sources, file);
-}
+using testing::CountComments;
+using testing::Format;
+using testing::FormatChecked;
 
-// The `#` comments of a file, as the parser sees them.
-size_t CountComments(std::string_view text,
-                     std::string path = "policy.signoff") {
-  SourceManager sources;
-  FileId id = sources.Add(std::move(path), std::string(text));
-  DiagnosticBag diags;
-  return parse::ParseFile(sources, id, diags).comments.size();
-}
-
-// Formats `text`, checks idempotence and that no comment was lost, and
-// returns the formatted text.
-std::string FormatChecked(std::string_view text,
-                          std::string path = "policy.signoff") {
-  std::string once = Format(text, path);
-  std::string twice = Format(once, path);
-  EXPECT_EQ(once, twice) << "not idempotent; input:\n" << text;
-  EXPECT_EQ(CountComments(text, path), CountComments(once, path))
-      << "comments lost or duplicated; output:\n"
-      << once;
-  return once;
-}
-
-// LANGUAGE.md §3, verbatim.
-constexpr std::string_view kLanguageExample =
-    R"(import "std/actions"                          # a module from stdlib/ (path without extension)
-
-group sre      = ["alice", "bob", "carol"]    # static members: identity ids
-group security = ["sam", "sasha"]
-group oncall   = directory("oncall-primary")  # members come from the runtime's directory
-group reviewers = sre | security              # union
-group data_owners = ["dana"]
-
-channel sre_room  = slack("#sre-approvals")   # routing target only; tokens and URLs live in
-channel sec_room  = teams("security/reviews") # the runtime's configuration, never in policy
-channel tickets   = webhook("tickets")
-
-action data.export {                          # the schema of one action's params
-  dataset: string
-  rows: int
-  destination: string
-  classification: string
-  note: string?                               # optional field
-}
-
-rule confidential_exports {
-  on data.export                                  # one or more patterns, comma separated
-  when params.classification in ["confidential", "restricted"] and params.rows > 10_000
-  unless requester.id in data_owners              # any number of `when` (all must hold) and
-                                                  # `unless` (none may hold)
-  require 2 of sre                                # the effect: allow | deny ["reason"] | require...
-  require 1 of security where approver.team != requester.team
-  veto 1                                          # rejections that reject the request (default 1)
-  expire 30m                                      # a pending request's lifetime
-  grant 15m                                       # lifetime of the single-use grant minted on approval
-  notify sre_room, sec_room
-  message "{requester.id} exports {params.rows} rows of {params.dataset} to {params.destination}"
-}
-
-rule readonly_is_free {
-  on *.read
-  allow
-}
-
-rule no_public_exports {
-  on data.export
-  when params.destination like "s3://public-*"
-  deny "exports to public buckets are forbidden"
-}
-
-default deny "no rule covers this action"         # or: default allow
-                                                  # or: default { require 1 of sre  expire 1h  notify sre_room }
-)";
-
+// What FormatFile makes of LANGUAGE.md §3 (testdata::kLanguageExample).
 constexpr std::string_view kLanguageExampleFormatted =
     R"(import "std/actions"  # a module from stdlib/ (path without extension)
 
@@ -148,7 +66,7 @@ default deny "no rule covers this action"  # or: default allow
 )";
 
 TEST(FormatFileTest, LanguageExample) {
-  std::string out = FormatChecked(kLanguageExample);
+  std::string out = FormatChecked(testdata::kLanguageExample);
   EXPECT_EQ(out, kLanguageExampleFormatted);
   EXPECT_EQ(CountComments(out), 17u);
 }

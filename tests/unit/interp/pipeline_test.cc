@@ -5,52 +5,22 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "compiler/driver/driver.h"
 #include "compiler/eval/decision.h"
 #include "compiler/interp/interpreter.h"
+#include "tests/unit/testing/language_md.h"
 
 namespace signoff::interp {
 namespace {
 
 using Strings = std::vector<std::string>;
 
-constexpr std::string_view kPolicy = R"(
-import "std/actions"
-
-group sre      = ["alice", "bob", "carol"]
-group security = ["sam", "sasha"]
-group oncall   = directory("oncall-primary")
-group data_owners = ["dana"]
-
-channel sre_room  = slack("#sre-approvals")
-channel sec_room  = teams("security/reviews")
-
-rule confidential_exports {
-  on data.export
-  when params.classification in ["confidential", "restricted"] and params.rows > 10_000
-  unless requester.id in data_owners
-  require 2 of sre
-  require 1 of security where approver.team != requester.team
-  veto 1
-  expire 30m
-  grant 15m
-  notify sre_room, sec_room
-  message "{requester.id} exports {params.rows} rows of {params.dataset} to {params.destination}"
-}
-
-rule readonly_is_free {
-  on *.read
-  allow
-}
-
-rule no_public_exports {
-  on data.export
-  when params.destination like "s3://public-*"
-  deny "exports to public buckets are forbidden"
-}
-
+// Rules beyond LANGUAGE.md §3: overflow, time zones and CIDRs, optional
+// params, directory groups.
+constexpr std::string_view kMoreRules = R"(
 rule scaled_rows {
   on data.export
   when params.rows * 1000 > 5_000_000_000_000_000
@@ -74,15 +44,20 @@ rule oncall_applies {
   when requester.id in oncall
   allow
 }
-
-default deny "no rule covers this action"
 )";
+
+// LANGUAGE.md §3 without its `action data.export` (std/actions declares it),
+// followed by kMoreRules.
+std::string Policy() {
+  return std::string(testdata::kLanguageExampleGroupsAndChannels) +
+         std::string(testdata::kLanguageExampleRules) + std::string(kMoreRules);
+}
 
 class PipelineTest : public ::testing::Test {
  protected:
   void SetUp() override {
     absl::StatusOr<std::unique_ptr<driver::Compilation>> compilation =
-        driver::CompileSources({{"policy.signoff", std::string(kPolicy)}},
+        driver::CompileSources({{"policy.signoff", Policy()}},
                                driver::LoadOptions());
     ASSERT_TRUE(compilation.ok()) << compilation.status();
     compilation_ = *std::move(compilation);

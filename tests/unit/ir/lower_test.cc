@@ -363,30 +363,21 @@ TEST(Lower, DigestCoversPolicyFilesOnly) {
 TEST(Lower, Dump) {
   Lowered l = LowerSource(check::testing::ExampleSet());
   std::string dump = Dump(l.policy);
-  EXPECT_NE(dump.find("policy sha256:"), std::string::npos) << dump;
-  EXPECT_NE(dump.find("  $1:params.rows: int\n"), std::string::npos) << dump;
-  EXPECT_NE(dump.find("rule confidential_exports on data.export\n"),
-            std::string::npos)
-      << dump;
-  EXPECT_NE(dump.find("(InList $0:params.classification [\"confidential\", "
-                      "\"restricted\"])"),
-            std::string::npos)
-      << dump;
-  EXPECT_NE(dump.find("  unless (InGroup $2:requester.id @data_owners)"),
-            std::string::npos)
-      << dump;
-  EXPECT_NE(dump.find("  require 1 of @security where (Ne $3:approver.team "
-                      "$4:requester.team)"),
-            std::string::npos)
-      << dump;
-  EXPECT_NE(dump.find("  expire 30m\n"), std::string::npos) << dump;
-  EXPECT_NE(dump.find("(Like $6:params.destination \"s3://public-*\")"),
-            std::string::npos)
-      << dump;
-  EXPECT_NE(dump.find("rule default\n  effect deny \"no rule covers this "
-                      "action\""),
-            std::string::npos)
-      << dump;
+  for (const char* part : {
+           "policy sha256:",
+           "  $1:params.rows: int\n",
+           "rule confidential_exports on data.export\n",
+           "(InList $0:params.classification [\"confidential\", "
+           "\"restricted\"])",
+           "  unless (InGroup $2:requester.id @data_owners)",
+           "  require 1 of @security where (Ne $3:approver.team "
+           "$4:requester.team)",
+           "  expire 30m\n",
+           "(Like $6:params.destination \"s3://public-*\")",
+           "rule default\n  effect deny \"no rule covers this action\"",
+       }) {
+    EXPECT_NE(dump.find(part), std::string::npos) << part << "\nin:\n" << dump;
+  }
 }
 
 }  // namespace

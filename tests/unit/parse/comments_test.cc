@@ -5,25 +5,12 @@
 #include <memory>
 #include <string>
 
-#include "compiler/parse/parser.h"
+#include "tests/unit/parse/parse_test_util.h"
 
 namespace signoff::parse {
 namespace {
 
-struct Parsed {
-  SourceManager sources;
-  FileId id = kNoFile;
-  DiagnosticBag diags;
-  ast::File file;
-};
-
-std::unique_ptr<Parsed> Parse(const std::string& text,
-                              const std::string& path = "c.signoff") {
-  auto p = std::make_unique<Parsed>();
-  p->id = p->sources.Add(path, text);
-  p->file = ParseFile(p->sources, p->id, p->diags);
-  return p;
-}
+using testing::Parse;
 
 TEST(CommentsTest, CollectedWithOwnLine) {
   auto p = Parse(

@@ -5,35 +5,14 @@
 #include <memory>
 #include <string>
 
-#include "compiler/parse/parser.h"
+#include "tests/unit/parse/parse_test_util.h"
 
 namespace signoff::parse {
 namespace {
 
-struct Parsed {
-  SourceManager sources;
-  FileId id = kNoFile;
-  DiagnosticBag diags;
-  ast::File file;
-};
-
-std::unique_ptr<Parsed> Parse(const std::string& text) {
-  auto p = std::make_unique<Parsed>();
-  p->id = p->sources.Add("err.signoff", text);
-  p->file = ParseFile(p->sources, p->id, p->diags);
-  return p;
-}
-
-// "line:col Kind: message" for every diagnostic.
-std::string Diags(const Parsed& p) {
-  std::string out;
-  for (const Diagnostic& d : p.diags.all()) {
-    LineCol b = p.sources.Begin(d.span);
-    out += std::to_string(b.line) + ":" + std::to_string(b.column) + " " +
-           std::string(DiagKindName(d.kind)) + ": " + d.message + "\n";
-  }
-  return out;
-}
+using testing::Diags;
+using testing::Parse;
+using testing::Parsed;
 
 std::vector<std::string> DeclNames(const Parsed& p) {
   std::vector<std::string> names;

@@ -5,24 +5,17 @@
 #include <memory>
 #include <string>
 
-#include "compiler/parse/parser.h"
+#include "tests/unit/parse/parse_test_util.h"
 
 namespace signoff::parse {
 namespace {
 
-struct Parsed {
-  SourceManager sources;
-  FileId id = kNoFile;
-  DiagnosticBag diags;
-  ast::File file;
-};
+using testing::Parse;
+using testing::Parsed;
 
+// Parses `condition` as the first clause of a rule.
 std::unique_ptr<Parsed> ParseWhen(const std::string& condition) {
-  auto p = std::make_unique<Parsed>();
-  p->id = p->sources.Add("e.signoff",
-                         "rule r {\n  when " + condition + "\n  allow\n}\n");
-  p->file = ParseFile(p->sources, p->id, p->diags);
-  return p;
+  return Parse("rule r {\n  when " + condition + "\n  allow\n}\n");
 }
 
 const ast::Expr* Condition(const Parsed& p) {

@@ -5,25 +5,18 @@
 #include <memory>
 #include <string>
 
-#include "compiler/parse/parser.h"
+#include "tests/unit/parse/parse_test_util.h"
 
 namespace signoff::parse {
 namespace {
 
-struct Parsed {
-  SourceManager sources;
-  FileId id = kNoFile;
-  DiagnosticBag diags;
-  ast::File file;
-};
+using testing::DiagRanges;
+using testing::Parse;
+using testing::Parsed;
 
 // Parses `rule r {\n  message <literal>\n}`; the string starts at 2:11.
 std::unique_ptr<Parsed> ParseMessage(const std::string& literal) {
-  auto p = std::make_unique<Parsed>();
-  p->id =
-      p->sources.Add("m.signoff", "rule r {\n  message " + literal + "\n}\n");
-  p->file = ParseFile(p->sources, p->id, p->diags);
-  return p;
+  return Parse("rule r {\n  message " + literal + "\n}\n");
 }
 
 const ast::Message* MessageOf(const Parsed& p) {
@@ -48,21 +41,9 @@ std::vector<std::string> Parts(const Parsed& p) {
   return out;
 }
 
-std::string Diags(const Parsed& p) {
-  std::string out;
-  for (const Diagnostic& d : p.diags.all()) {
-    LineCol b = p.sources.Begin(d.span);
-    LineCol e = p.sources.End(d.span);
-    out += std::to_string(b.line) + ":" + std::to_string(b.column) + "-" +
-           std::to_string(e.column) + " " + std::string(DiagKindName(d.kind)) +
-           ": " + d.message + "\n";
-  }
-  return out;
-}
-
 TEST(InterpolationTest, Parts) {
   auto p = ParseMessage(R"("{requester.id} exports {params.rows} rows")");
-  EXPECT_EQ(Diags(*p), "");
+  EXPECT_EQ(DiagRanges(*p), "");
   EXPECT_EQ(Parts(*p),
             (std::vector<std::string>{"expr:requester.id", "lit: exports ",
                                       "expr:params.rows", "lit: rows"}));
@@ -86,7 +67,7 @@ TEST(InterpolationTest, ExpressionSpansPointIntoTheString) {
 
 TEST(InterpolationTest, LiteralBracesAndEscapes) {
   auto p = ParseMessage(R"("{{literal}} \u{7B}x\u{7D} {a}\n\"q\"")");
-  EXPECT_EQ(Diags(*p), "");
+  EXPECT_EQ(DiagRanges(*p), "");
   EXPECT_EQ(Parts(*p), (std::vector<std::string>{"lit:{literal} {x} ", "expr:a",
                                                  "lit:\n\"q\""}));
 }
@@ -94,7 +75,7 @@ TEST(InterpolationTest, LiteralBracesAndEscapes) {
 TEST(InterpolationTest, AdjacentExpressionsAndStringsInside) {
   auto p =
       ParseMessage(R"("{a}{b} at {hour(context.time, \"Europe/Berlin\")}h")");
-  EXPECT_EQ(Diags(*p), "");
+  EXPECT_EQ(DiagRanges(*p), "");
   ASSERT_EQ(Parts(*p).size(), 5u);
   EXPECT_EQ(Parts(*p)[3], R"(expr:hour(context.time, \"Europe/Berlin\"))");
   const ast::Expr& call = *MessageOf(*p)->parts[3].expr;
@@ -103,40 +84,40 @@ TEST(InterpolationTest, AdjacentExpressionsAndStringsInside) {
   EXPECT_EQ(p->sources.Slice(call.children[1]->span), R"(\"Europe/Berlin\")");
   // A `}` inside an inner string does not end the interpolation.
   auto q = ParseMessage(R"("{lower(\"}\")}")");
-  EXPECT_EQ(Diags(*q), "");
+  EXPECT_EQ(DiagRanges(*q), "");
   EXPECT_EQ(MessageOf(*q)->parts[0].expr->children[0]->string_value, "}");
 }
 
 TEST(InterpolationTest, Errors) {
-  EXPECT_EQ(Diags(*ParseMessage(R"("a {} b")")),
+  EXPECT_EQ(DiagRanges(*ParseMessage(R"("a {} b")")),
             "2:14-16 InvalidInterpolation: empty interpolation `{}` in a "
             "message\n");
-  EXPECT_EQ(Diags(*ParseMessage(R"("a { } b")")),
+  EXPECT_EQ(DiagRanges(*ParseMessage(R"("a { } b")")),
             "2:14-17 InvalidInterpolation: empty interpolation `{}` in a "
             "message\n");
-  EXPECT_EQ(Diags(*ParseMessage(R"("a {b c")")),
+  EXPECT_EQ(DiagRanges(*ParseMessage(R"("a {b c")")),
             "2:14-15 InvalidInterpolation: unclosed `{` in a message\n");
-  EXPECT_EQ(Diags(*ParseMessage(R"("a } b")")),
+  EXPECT_EQ(DiagRanges(*ParseMessage(R"("a } b")")),
             "2:14-15 InvalidInterpolation: unmatched `}` in a message\n");
-  EXPECT_EQ(Diags(*ParseMessage(R"("x {a +} y")")),
+  EXPECT_EQ(DiagRanges(*ParseMessage(R"("x {a +} y")")),
             "2:18-18 InvalidInterpolation: invalid interpolation: unexpected "
             "end of the interpolation; expected an expression\n");
-  EXPECT_EQ(Diags(*ParseMessage(R"("x {a b} y")")),
+  EXPECT_EQ(DiagRanges(*ParseMessage(R"("x {a b} y")")),
             "2:17-18 InvalidInterpolation: invalid interpolation: expected "
             "`}` after `a`, found `b`\n");
-  EXPECT_EQ(Diags(*ParseMessage(R"("{rule}")")),
+  EXPECT_EQ(DiagRanges(*ParseMessage(R"("{rule}")")),
             "2:13-17 InvalidInterpolation: invalid interpolation: unexpected "
             "`rule`; expected an expression\n");
-  EXPECT_EQ(Diags(*ParseMessage(R"("{a == 1..2}")")),
+  EXPECT_EQ(DiagRanges(*ParseMessage(R"("{a == 1..2}")")),
             "2:19-21 InvalidInterpolation: a range `a..b` can only follow "
             "`in`\n");
-  EXPECT_EQ(Diags(*ParseMessage(R"("{a # b}")")),
+  EXPECT_EQ(DiagRanges(*ParseMessage(R"("{a # b}")")),
             "2:15-18 InvalidInterpolation: a comment cannot appear inside an "
             "interpolation\n");
-  EXPECT_EQ(Diags(*ParseMessage(R"("{x.y @}")")),
+  EXPECT_EQ(DiagRanges(*ParseMessage(R"("{x.y @}")")),
             "2:17-18 InvalidInterpolation: unexpected character `@`\n");
   auto p = ParseMessage(R"("ok {a} {5x}")");
-  EXPECT_EQ(Diags(*p),
+  EXPECT_EQ(DiagRanges(*p),
             "2:20-22 InvalidDuration: invalid duration `5x`: unknown unit "
             "`x`: use `s`, `m`, `h` or `d`\n");
   EXPECT_EQ(p->diags.all()[0].help.substr(0, 10), "a duration");
@@ -146,11 +127,8 @@ TEST(InterpolationTest, Errors) {
 }
 
 TEST(InterpolationTest, OnlyMessagesInterpolate) {
-  auto p = std::make_unique<Parsed>();
-  p->id = p->sources.Add("m.signoff",
-                         "rule r { on x deny \"{not} {interpolated\" }\n");
-  p->file = ParseFile(p->sources, p->id, p->diags);
-  EXPECT_EQ(Diags(*p), "");
+  auto p = Parse("rule r { on x deny \"{not} {interpolated\" }\n");
+  EXPECT_EQ(DiagRanges(*p), "");
   const auto& rule = std::get<ast::RuleDecl>(p->file.decls[0]);
   EXPECT_EQ(rule.clauses[1].reason->value, "{not} {interpolated");
 }

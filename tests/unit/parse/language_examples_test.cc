@@ -5,97 +5,19 @@
 #include <memory>
 #include <string>
 
-#include "compiler/parse/parser.h"
+#include "tests/unit/parse/parse_test_util.h"
+#include "tests/unit/testing/language_md.h"
 
 namespace signoff::parse {
 namespace {
 
-struct Parsed {
-  SourceManager sources;
-  FileId id = kNoFile;
-  DiagnosticBag diags;
-  ast::File file;
-};
-
-std::unique_ptr<Parsed> Parse(const std::string& text,
-                              const std::string& path = "policy.signoff") {
-  auto p = std::make_unique<Parsed>();
-  p->id = p->sources.Add(path, text);
-  p->file = ParseFile(p->sources, p->id, p->diags);
-  return p;
-}
-
-std::string DiagText(const Parsed& p) {
-  std::string out;
-  for (const Diagnostic& d : p.diags.all()) {
-    LineCol lc = p.sources.Begin(d.span);
-    out += std::to_string(lc.line) + ":" + std::to_string(lc.column) + " " +
-           d.message + "\n";
-  }
-  return out;
-}
-
-template <typename T>
-const T& DeclAt(const Parsed& p, size_t i) {
-  EXPECT_LT(i, p.file.decls.size());
-  EXPECT_TRUE(std::holds_alternative<T>(p.file.decls[i])) << "decl " << i;
-  return std::get<T>(p.file.decls[i]);
-}
-
-constexpr char kDeclarations[] =
-    R"(import "std/actions"                          # a module from stdlib/ (path without extension)
-
-group sre      = ["alice", "bob", "carol"]    # static members: identity ids
-group security = ["sam", "sasha"]
-group oncall   = directory("oncall-primary")  # members come from the runtime's directory
-group reviewers = sre | security              # union
-group data_owners = ["dana"]
-
-channel sre_room  = slack("#sre-approvals")   # routing target only; tokens and URLs live in
-channel sec_room  = teams("security/reviews") # the runtime's configuration, never in policy
-channel tickets   = webhook("tickets")
-
-action data.export {                          # the schema of one action's params
-  dataset: string
-  rows: int
-  destination: string
-  classification: string
-  note: string?                               # optional field
-}
-)";
-
-constexpr char kRules[] = R"(rule confidential_exports {
-  on data.export                                  # one or more patterns, comma separated
-  when params.classification in ["confidential", "restricted"] and params.rows > 10_000
-  unless requester.id in data_owners              # any number of `when` (all must hold) and
-                                                  # `unless` (none may hold)
-  require 2 of sre                                # the effect: allow | deny ["reason"] | require...
-  require 1 of security where approver.team != requester.team
-  veto 1                                          # rejections that reject the request (default 1)
-  expire 30m                                      # a pending request's lifetime
-  grant 15m                                       # lifetime of the single-use grant minted on approval
-  notify sre_room, sec_room
-  message "{requester.id} exports {params.rows} rows of {params.dataset} to {params.destination}"
-}
-
-rule readonly_is_free {
-  on *.read
-  allow
-}
-
-rule no_public_exports {
-  on data.export
-  when params.destination like "s3://public-*"
-  deny "exports to public buckets are forbidden"
-}
-
-default deny "no rule covers this action"         # or: default allow
-                                                  # or: default { require 1 of sre  expire 1h  notify sre_room }
-)";
+using testing::DeclAt;
+using testing::Diags;
+using testing::Parse;
 
 TEST(LanguageExamplesTest, Declarations) {
-  auto p = Parse(kDeclarations);
-  EXPECT_EQ(DiagText(*p), "");
+  auto p = Parse(std::string(testdata::kLanguageExampleDeclarations));
+  EXPECT_EQ(Diags(*p), "");
   ASSERT_EQ(p->file.decls.size(), 10u);
   EXPECT_EQ(DeclAt<ast::ImportDecl>(*p, 0).module.value, "std/actions");
 
@@ -142,8 +64,8 @@ TEST(LanguageExamplesTest, Declarations) {
 }
 
 TEST(LanguageExamplesTest, Rules) {
-  auto p = Parse(kRules);
-  EXPECT_EQ(DiagText(*p), "");
+  auto p = Parse(std::string(testdata::kLanguageExampleRules));
+  EXPECT_EQ(Diags(*p), "");
   ASSERT_EQ(p->file.decls.size(), 4u);
 
   const auto& rule = DeclAt<ast::RuleDecl>(*p, 0);
@@ -210,7 +132,7 @@ TEST(LanguageExamplesTest, DefaultForms) {
       "default allow\n"
       "default deny\n"
       "default { require 1 of sre  expire 1h  notify sre_room }\n");
-  EXPECT_EQ(DiagText(*p), "");
+  EXPECT_EQ(Diags(*p), "");
   ASSERT_EQ(p->file.decls.size(), 3u);
   const auto& allow = DeclAt<ast::DefaultDecl>(*p, 0);
   EXPECT_EQ(allow.clauses[0].kind, ast::ClauseKind::kAllow);
@@ -231,7 +153,7 @@ TEST(LanguageExamplesTest, LexicalExamples) {
       "  when n in 9..17 and b == true and s == \"#sre-approvals\"\n"
       "  allow\n"
       "}\n");
-  EXPECT_EQ(DiagText(*p), "");
+  EXPECT_EQ(Diags(*p), "");
   const auto& rule = DeclAt<ast::RuleDecl>(*p, 0);
   const auto& patterns = rule.clauses[0].patterns;
   ASSERT_EQ(patterns.size(), 5u);
@@ -268,7 +190,7 @@ TEST(LanguageExamplesTest, ExpressionExamples) {
   for (const char* condition : conditions) {
     auto p = Parse(std::string("rule r {\n  on x\n  when ") + condition +
                    "\n  allow\n}\n");
-    EXPECT_EQ(DiagText(*p), "") << condition;
+    EXPECT_EQ(Diags(*p), "") << condition;
     ASSERT_EQ(p->file.decls.size(), 1u) << condition;
     const auto& rule = DeclAt<ast::RuleDecl>(*p, 0);
     EXPECT_EQ(p->sources.Slice(rule.clauses[1].condition->span), condition);
@@ -284,7 +206,7 @@ TEST(LanguageExamplesTest, Escalation) {
       "  escalate after 1h to sre | [\"boss\"]\n"
       "  notify sre_room\n"
       "}\n");
-  EXPECT_EQ(DiagText(*p), "");
+  EXPECT_EQ(Diags(*p), "");
   const auto& rule = DeclAt<ast::RuleDecl>(*p, 0);
   ASSERT_EQ(rule.clauses.size(), 5u);
   const ast::Escalation& e = *rule.clauses[2].escalation;
@@ -322,7 +244,7 @@ TEST(LanguageExamplesTest, TestBlock) {
       "requester.team]\n"
       "}\n",
       "exports_test.signoff");
-  EXPECT_EQ(DiagText(*p), "");
+  EXPECT_EQ(Diags(*p), "");
   EXPECT_TRUE(p->file.is_test_file);
   const auto& test = DeclAt<ast::TestDecl>(*p, 0);
   EXPECT_EQ(test.name.value, "confidential exports need two approvals");

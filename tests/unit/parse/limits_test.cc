@@ -6,24 +6,13 @@
 #include <random>
 #include <string>
 
-#include "compiler/parse/parser.h"
+#include "tests/unit/parse/parse_test_util.h"
 
 namespace signoff::parse {
 namespace {
 
-struct Parsed {
-  SourceManager sources;
-  FileId id = kNoFile;
-  DiagnosticBag diags;
-  ast::File file;
-};
-
-std::unique_ptr<Parsed> Parse(const std::string& text) {
-  auto p = std::make_unique<Parsed>();
-  p->id = p->sources.Add("limits.signoff", text);
-  p->file = ParseFile(p->sources, p->id, p->diags);
-  return p;
-}
+using testing::Parse;
+using testing::Parsed;
 
 std::string Repeat(const std::string& s, int n) {
   std::string out;

@@ -4,37 +4,14 @@
 #include <memory>
 #include <string>
 
-#include "compiler/parse/parser.h"
+#include "tests/unit/parse/parse_test_util.h"
 
 namespace signoff::parse {
 namespace {
 
-struct Parsed {
-  SourceManager sources;
-  FileId id = kNoFile;
-  DiagnosticBag diags;
-  ast::File file;
-};
-
-std::unique_ptr<Parsed> Parse(const std::string& text) {
-  auto p = std::make_unique<Parsed>();
-  p->id = p->sources.Add("lit.signoff", text);
-  p->file = ParseFile(p->sources, p->id, p->diags);
-  return p;
-}
-
-// "line:col-endcol Kind: message" for every diagnostic.
-std::string Diags(const Parsed& p) {
-  std::string out;
-  for (const Diagnostic& d : p.diags.all()) {
-    LineCol b = p.sources.Begin(d.span);
-    LineCol e = p.sources.End(d.span);
-    out += std::to_string(b.line) + ":" + std::to_string(b.column) + "-" +
-           std::to_string(e.column) + " " + std::string(DiagKindName(d.kind)) +
-           ": " + d.message + "\n";
-  }
-  return out;
-}
+using testing::DiagRanges;
+using testing::Parse;
+using testing::Parsed;
 
 // The members of `group g = [...]`, decoded.
 std::vector<std::string> Members(const Parsed& p) {
@@ -49,7 +26,7 @@ std::vector<std::string> Members(const Parsed& p) {
 TEST(LiteralsTest, StringEscapes) {
   auto p = Parse(
       R"(group g = ["a\"b", "c\\d", "e\nf", "g\th", "\u{1F600}", "\u{41}\u{e9}", "#x", ""])");
-  EXPECT_EQ(Diags(*p), "");
+  EXPECT_EQ(DiagRanges(*p), "");
   EXPECT_EQ(Members(*p), (std::vector<std::string>{"a\"b", "c\\d", "e\nf",
                                                    "g\th", "\xF0\x9F\x98\x80",
                                                    "A\xC3\xA9", "#x", ""}));
@@ -61,7 +38,7 @@ TEST(LiteralsTest, InvalidEscapes) {
   auto p = Parse(
       "group g = [\n  \"a\\qb\", \"\\u{D800}\", \"\\u{110000}\",\n"
       "  \"\\u41\", \"\\u{}\", \"\\u{1234567}\", \"\\u{12x}\"]\n");
-  EXPECT_EQ(Diags(*p),
+  EXPECT_EQ(DiagRanges(*p),
             "2:5-7 InvalidEscape: invalid escape `\\q`\n"
             "2:12-20 InvalidEscape: invalid escape `\\u{D800}`: not a Unicode "
             "scalar value\n"
@@ -87,23 +64,23 @@ TEST(LiteralsTest, Utf8InStringsAndColumnsInCodePoints) {
   auto p = Parse("group g = [\"h\xC3\xA9llo \xF0\x9F\x98\x80\", \"\\z\"]");
   EXPECT_EQ(Members(*p)[0], "h\xC3\xA9llo \xF0\x9F\x98\x80");
   // `"héllo 😀"` is 9 code points starting at column 12.
-  EXPECT_EQ(Diags(*p), "1:24-26 InvalidEscape: invalid escape `\\z`\n");
+  EXPECT_EQ(DiagRanges(*p), "1:24-26 InvalidEscape: invalid escape `\\z`\n");
 }
 
 TEST(LiteralsTest, UnterminatedString) {
   auto p = Parse("group g = [\"abc]\ngroup h = [\"x\"]\n");
-  EXPECT_EQ(Diags(*p), "1:12-17 SyntaxError: unterminated string\n");
+  EXPECT_EQ(DiagRanges(*p), "1:12-17 SyntaxError: unterminated string\n");
   ASSERT_EQ(p->file.decls.size(), 1u);  // only `h`; no cascade for `g`
   EXPECT_EQ(std::get<ast::GroupDecl>(p->file.decls[0]).name.name, "h");
   auto q = Parse("rule r { on x deny \"oops\\");
-  EXPECT_EQ(Diags(*q), "1:20-26 SyntaxError: unterminated string\n");
+  EXPECT_EQ(DiagRanges(*q), "1:20-26 SyntaxError: unterminated string\n");
 }
 
 TEST(LiteralsTest, Integers) {
   auto p = Parse(
       "rule r {\n  when a == 10_000 and b == 9223372036854775807 and c == 0\n"
       "  veto 1_2\n}\n");
-  EXPECT_EQ(Diags(*p), "");
+  EXPECT_EQ(DiagRanges(*p), "");
   const auto& rule = std::get<ast::RuleDecl>(p->file.decls[0]);
   const ast::Expr& cond = *rule.clauses[0].condition;
   const ast::Expr& ten_k = *cond.children[0]->children[0]->children[1];
@@ -118,7 +95,7 @@ TEST(LiteralsTest, IntegerErrors) {
   auto p = Parse(
       "rule r {\n  when a == 9223372036854775808\n  veto 10_\n"
       "  when b == 1__0\n}\n");
-  EXPECT_EQ(Diags(*p),
+  EXPECT_EQ(DiagRanges(*p),
             "2:13-32 IntegerOutOfRange: integer `9223372036854775808` does not "
             "fit in 64 bits\n"
             "3:8-11 SyntaxError: malformed integer `10_`: a `_` separator must "
@@ -129,7 +106,7 @@ TEST(LiteralsTest, IntegerErrors) {
 
 TEST(LiteralsTest, Durations) {
   auto p = Parse("rule r {\n  expire 45s\n  grant 1h30m\n  when x < 7d\n}\n");
-  EXPECT_EQ(Diags(*p), "");
+  EXPECT_EQ(DiagRanges(*p), "");
   const auto& rule = std::get<ast::RuleDecl>(p->file.decls[0]);
   EXPECT_EQ(rule.clauses[0].seconds, 45);
   EXPECT_EQ(rule.clauses[1].seconds, 5400);
@@ -145,7 +122,7 @@ TEST(LiteralsTest, DurationErrorsAreOneToken) {
       "rule r {\n  expire 5x\n  grant 1m30h\n  expire 5mins\n"
       "  escalate after 30m1h to sre\n}\n");
   EXPECT_EQ(
-      Diags(*p),
+      DiagRanges(*p),
       "2:10-12 InvalidDuration: invalid duration `5x`: unknown unit `x`: use "
       "`s`, `m`, `h` or `d`\n"
       "3:9-14 InvalidDuration: invalid duration `1m30h`: units must appear "
@@ -159,7 +136,7 @@ TEST(LiteralsTest, DurationErrorsAreOneToken) {
 
 TEST(LiteralsTest, Booleans) {
   auto p = Parse("rule r { when true and not false allow }");
-  EXPECT_EQ(Diags(*p), "");
+  EXPECT_EQ(DiagRanges(*p), "");
   const auto& rule = std::get<ast::RuleDecl>(p->file.decls[0]);
   const ast::Expr& cond = *rule.clauses[0].condition;
   EXPECT_TRUE(cond.children[0]->bool_value);
@@ -169,14 +146,14 @@ TEST(LiteralsTest, Booleans) {
 
 TEST(LiteralsTest, Patterns) {
   auto p = Parse("rule r { on **.read, a.**.b, iam.** allow }");
-  EXPECT_EQ(Diags(*p),
+  EXPECT_EQ(DiagRanges(*p),
             "1:13-15 InvalidPattern: `**` may only be the last segment of a "
             "pattern\n"
             "1:24-26 InvalidPattern: `**` may only be the last segment of a "
             "pattern\n");
   // Keywords are fine as segments.
   auto q = Parse("rule r { on iam.role.grant, rule.on.* allow }");
-  EXPECT_EQ(Diags(*q), "");
+  EXPECT_EQ(DiagRanges(*q), "");
   const auto& rule = std::get<ast::RuleDecl>(q->file.decls[0]);
   EXPECT_EQ(rule.clauses[0].patterns[1].text, "rule.on.*");
 }

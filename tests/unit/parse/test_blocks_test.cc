@@ -4,41 +4,22 @@
 #include <memory>
 #include <string>
 
-#include "compiler/parse/parser.h"
+#include "tests/unit/parse/parse_test_util.h"
 
 namespace signoff::parse {
 namespace {
 
-struct Parsed {
-  SourceManager sources;
-  FileId id = kNoFile;
-  DiagnosticBag diags;
-  ast::File file;
-};
+using testing::DeclAt;
+using testing::Diags;
+using testing::Parsed;
 
-std::unique_ptr<Parsed> Parse(const std::string& text) {
-  auto p = std::make_unique<Parsed>();
-  p->id = p->sources.Add("t_test.signoff", text);
-  p->file = ParseFile(p->sources, p->id, p->diags);
-  return p;
-}
-
-std::string Diags(const Parsed& p) {
-  std::string out;
-  for (const Diagnostic& d : p.diags.all()) {
-    LineCol b = p.sources.Begin(d.span);
-    out += std::to_string(b.line) + ":" + std::to_string(b.column) + " " +
-           std::string(DiagKindName(d.kind)) + ": " + d.message + "\n";
-  }
-  return out;
-}
-
-const ast::TestDecl& TestAt(const Parsed& p, size_t i) {
-  return std::get<ast::TestDecl>(p.file.decls.at(i));
+// Parses `text` as a `_test.signoff` file, where test blocks belong.
+std::unique_ptr<Parsed> ParseTestFile(const std::string& text) {
+  return testing::Parse(text, "t_test.signoff");
 }
 
 TEST(TestBlocksTest, InputValues) {
-  auto p = Parse(
+  auto p = ParseTestFile(
       "test \"values\" {\n"
       "  input {\n"
       "    s: \"a\\tb\", i: 10_000, n: -5, big: -9223372036854775808,\n"
@@ -50,7 +31,7 @@ TEST(TestBlocksTest, InputValues) {
       "  }\n"
       "}\n");
   EXPECT_EQ(Diags(*p), "");
-  const ast::TestDecl& t = TestAt(*p, 0);
+  const ast::TestDecl& t = DeclAt<ast::TestDecl>(*p, 0);
   EXPECT_EQ(t.name.value, "values");
   const ast::TestValue& in = *t.input;
   EXPECT_EQ(in.kind, ast::TestValue::Kind::kObject);
@@ -85,7 +66,7 @@ TEST(TestBlocksTest, InputValues) {
 }
 
 TEST(TestBlocksTest, Expectations) {
-  auto p = Parse(
+  auto p = ParseTestFile(
       "test \"e\" {\n"
       "  input {}\n"
       "  expect allow\n"
@@ -98,7 +79,7 @@ TEST(TestBlocksTest, Expectations) {
       "  expect reasons [\"r1\", \"r\\n2\"]\n"
       "}\n");
   EXPECT_EQ(Diags(*p), "");
-  const ast::TestDecl& t = TestAt(*p, 0);
+  const ast::TestDecl& t = DeclAt<ast::TestDecl>(*p, 0);
   ASSERT_EQ(t.expectations.size(), 7u);
   using K = ast::Expectation::Kind;
   EXPECT_EQ(t.expectations[0].kind, K::kDecision);
@@ -123,25 +104,26 @@ TEST(TestBlocksTest, Expectations) {
 }
 
 TEST(TestBlocksTest, Errors) {
-  EXPECT_EQ(Diags(*Parse("test \"t\" { input {} expect rules [\"a\"] }")),
-            "1:35 SyntaxError: each entry of `expect rules` must be a rule "
-            "name\n");
-  EXPECT_EQ(Diags(*Parse("test \"t\" { input {} expect verdict [a] }")),
+  EXPECT_EQ(
+      Diags(*ParseTestFile("test \"t\" { input {} expect rules [\"a\"] }")),
+      "1:35 SyntaxError: each entry of `expect rules` must be a rule "
+      "name\n");
+  EXPECT_EQ(Diags(*ParseTestFile("test \"t\" { input {} expect verdict [a] }")),
             "1:28 SyntaxError: unknown expectation `verdict`; expected "
             "`rules`, `requirements` or `reasons`\n");
-  EXPECT_EQ(Diags(*Parse("test \"t\" { input { a 1 } }")),
+  EXPECT_EQ(Diags(*ParseTestFile("test \"t\" { input { a 1 } }")),
             "1:22 SyntaxError: expected `:` after `a`, found `1`\n");
-  EXPECT_EQ(Diags(*Parse("test \"t\" { input { a: b } }")),
+  EXPECT_EQ(Diags(*ParseTestFile("test \"t\" { input { a: b } }")),
             "1:23 SyntaxError: unexpected `b`; expected a value\n");
-  EXPECT_EQ(Diags(*Parse("test name { input {} }")),
+  EXPECT_EQ(Diags(*ParseTestFile("test name { input {} }")),
             "1:6 SyntaxError: expected a string after `test`, found `name`\n");
   // A broken test does not hide the next one.
-  auto p = Parse(
+  auto p = ParseTestFile(
       "test \"a\" { input { x: } expect allow }\n"
       "test \"b\" { input {} expect deny }\n");
   EXPECT_EQ(p->diags.all().size(), 1u);
   ASSERT_EQ(p->file.decls.size(), 1u);
-  EXPECT_EQ(TestAt(*p, 0).name.value, "b");
+  EXPECT_EQ(DeclAt<ast::TestDecl>(*p, 0).name.value, "b");
 }
 
 }  // namespace
