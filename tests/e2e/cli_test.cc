@@ -128,11 +128,13 @@ TEST(CliTest, FailingPolicyTestsShowADiffAndUntestedRules) {
                             "policy_test.signoff:1:1: deploys need an SRE"),
             std::string::npos)
       << result.out;
-  EXPECT_NE(result.out.find("FAIL  tests/e2e/testdata/failing_tests/"
-                            "policy_test.signoff:9:1: this expectation is wrong"),
-            std::string::npos)
+  EXPECT_NE(
+      result.out.find("FAIL  tests/e2e/testdata/failing_tests/"
+                      "policy_test.signoff:9:1: this expectation is wrong"),
+      std::string::npos)
       << result.out;
-  EXPECT_NE(result.out.find("-decision: allow"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("-decision: allow"), std::string::npos)
+      << result.out;
   EXPECT_NE(result.out.find("+decision: require_approval"), std::string::npos);
   EXPECT_NE(result.out.find("-rules: [reads]"), std::string::npos);
   EXPECT_NE(result.out.find("+rules: [deploys]"), std::string::npos);
