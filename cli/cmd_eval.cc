@@ -1,26 +1,27 @@
 // `signoff eval --policy PATH --input FILE|- [--jsonl] [--format json|text]
-//               [--explain] [--directory FILE]`
+//               [--explain] [--directory FILE] [--engine jit|interp]`
+//
+// Decides through signoff::Engine: the JIT by default, the reference
+// interpreter with `--engine interp` (or, with a note on stderr, when the JIT
+// cannot be used). Both decide identically.
 #include <cstdio>
 #include <iostream>
 #include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "cli/cli.h"
-#include "compiler/diag/render.h"
 #include "compiler/driver/driver.h"
 #include "compiler/eval/decision.h"
-#include "compiler/eval/request.h"
-#include "compiler/interp/interpreter.h"
 #include "nlohmann/json.hpp"
 #include "runtime/directory/directory.h"
+#include "runtime/engine/engine.h"
 #include "stdlib/absl_compat.h"
 
 namespace signoff::cli {
 namespace {
 
 struct EvalContext {
-  const driver::Compilation* compilation;
-  const runtime::Directory* directory;  // may be null
+  const Engine* engine;
   bool explain;
   bool text;
 };
@@ -28,22 +29,11 @@ struct EvalContext {
 // Decides one request. InvalidArgument when the text is not JSON.
 absl::StatusOr<std::string> DecideOne(const EvalContext& ctx,
                                       std::string_view json, bool pretty) {
-  const ir::Policy& policy = *ctx.compilation->policy;
-  absl::StatusOr<eval::BoundRequest> request = eval::BindJson(policy, json);
-  if (!request.ok()) return request.status();
-  interp::EvalOptions options;
-  if (ctx.directory != nullptr) {
-    options.directory_member = [dir = ctx.directory](std::string_view group,
-                                                     std::string_view id) {
-      return dir->IsMember(group, id);
-    };
-  }
-  eval::Outcome outcome = interp::Evaluate(policy, *request, options);
-  eval::Decision decision =
-      eval::Combine(policy, *request, outcome, eval::Defaults{}, ctx.explain,
-                    &ctx.compilation->sources);
-  if (ctx.text) return eval::DecisionToText(decision, ctx.explain);
-  return eval::DecisionToJson(decision, ctx.explain, pretty) + "\n";
+  absl::StatusOr<eval::Decision> decision =
+      ctx.engine->Decide(json, ctx.explain);
+  if (!decision.ok()) return decision.status();
+  if (ctx.text) return eval::DecisionToText(*decision, ctx.explain);
+  return eval::DecisionToJson(*decision, ctx.explain, pretty) + "\n";
 }
 
 }  // namespace
@@ -74,10 +64,10 @@ int RunEval(const std::vector<std::string>& argv) {
     PrintError("`--format` must be json or text");
     return kExitUsage;
   }
-  std::string engine = args->Get("engine").value_or("interp");
-  if (engine != "interp") {
-    PrintError(
-        absl::StrCat("unknown engine `", engine, "`; available: interp"));
+  std::string engine_name = args->Get("engine").value_or("jit");
+  if (engine_name != "jit" && engine_name != "interp") {
+    PrintError(absl::StrCat("unknown engine `", engine_name,
+                            "`; available: jit, interp"));
     return kExitUsage;
   }
   bool jsonl =
@@ -95,19 +85,37 @@ int RunEval(const std::vector<std::string>& argv) {
     directory = *std::move(loaded);
   }
 
+  EngineOptions options;
+  options.backend =
+      engine_name == "jit" ? Backend::kJit : Backend::kInterpreter;
+  if (directory) {
+    options.directory_member = [dir = &*directory](std::string_view group,
+                                                   std::string_view id) {
+      return dir->IsMember(group, id);
+    };
+  }
+  std::unique_ptr<Engine> engine = Engine::Create(std::move(options));
+
   int exit_code = kExitOk;
   std::unique_ptr<driver::Compilation> compilation =
       CompileOrReport(policies, {}, &exit_code);
   if (compilation == nullptr) return exit_code;
-  const driver::Compilation& c = *compilation;
+  if (absl::Status loaded = engine->Load(std::move(compilation));
+      !loaded.ok()) {
+    PrintError(AsStd(loaded.message()));
+    return kExitUsage;
+  }
+  if (engine->backend() != engine->options().backend) {
+    std::cerr << "signoff: note: deciding with the interpreter: "
+              << engine->fallback_reason() << "\n";
+  }
 
   absl::StatusOr<std::string> text = ReadInput(*input);
   if (!text.ok()) {
     PrintError(AsStd(text.status().message()));
     return kExitUsage;
   }
-  EvalContext ctx{&c, directory ? &*directory : nullptr, args->Has("explain"),
-                  format == "text"};
+  EvalContext ctx{engine.get(), args->Has("explain"), format == "text"};
   if (!jsonl) {
     absl::StatusOr<std::string> out = DecideOne(ctx, *text, /*pretty=*/true);
     if (!out.ok()) {

@@ -8,6 +8,7 @@ packages=(
   antlr4 libantlr4-runtime-dev default-jre-headless
   libabsl-dev nlohmann-json3-dev libre2-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev
+  llvm-19-dev
   nodejs npm
 )
 

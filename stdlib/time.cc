@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "stdlib/absl_compat.h"
 #include "stdlib/builtins.h"
@@ -65,10 +66,33 @@ int64_t TimeZone::Weekday(int64_t unix_seconds) const {
 std::optional<int64_t> ParseRfc3339(std::string_view text) {
   // absl::ParseTime skips surrounding spaces and accepts "infinite-future";
   // neither is RFC 3339.
-  if (text.empty() || text.front() < '0' || text.front() > '9' ||
-      text.back() == ' ' || text.back() == '\t' || text.back() == '\n') {
+  // RFC 3339 §5.6: YYYY-MM-DD[Tt]hh:mm:ss[.frac](Z|z|+hh:mm|-hh:mm), with
+  // exactly these digit counts; absl alone is laxer (five-digit years,
+  // one-digit months, surrounding spaces, "infinite-future").
+  auto digits = [&](size_t at, size_t n) {
+    if (at + n > text.size()) return false;
+    for (size_t i = at; i < at + n; ++i) {
+      if (text[i] < '0' || text[i] > '9') return false;
+    }
+    return true;
+  };
+  if (!digits(0, 4) || text.size() < 20 || text[4] != '-' || !digits(5, 2) ||
+      text[7] != '-' || !digits(8, 2) || (text[10] != 'T' && text[10] != 't') ||
+      !digits(11, 2) || text[13] != ':' || !digits(14, 2) || text[16] != ':' ||
+      !digits(17, 2)) {
     return std::nullopt;
   }
+  size_t i = 19;
+  if (text[i] == '.') {
+    ++i;
+    if (!digits(i, 1)) return std::nullopt;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+  }
+  std::string_view zone = text.substr(i);
+  bool zone_ok = zone == "Z" || zone == "z" ||
+                 (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') &&
+                  digits(i + 1, 2) && zone[3] == ':' && digits(i + 4, 2));
+  if (!zone_ok) return std::nullopt;
   absl::Time time;
   std::string error;
   if (!absl::ParseTime(absl::RFC3339_full, AsAbsl(text), &time, &error)) {
@@ -81,6 +105,16 @@ std::optional<int64_t> ParseRfc3339(std::string_view text) {
 }
 
 std::string FormatRfc3339(int64_t unix_seconds) {
+  // %Y does not pad: years below 1000 need their leading zeros, and a year
+  // outside 0000..9999 (from arithmetic on unix seconds) has no RFC 3339
+  // form, so it prints as absl gives it.
+  absl::CivilSecond civil = absl::ToCivilSecond(
+      absl::FromUnixSeconds(unix_seconds), absl::UTCTimeZone());
+  if (civil.year() >= 0 && civil.year() <= 9999) {
+    return absl::StrFormat("%04d-%02d-%02dT%02d:%02d:%02dZ", civil.year(),
+                           civil.month(), civil.day(), civil.hour(),
+                           civil.minute(), civil.second());
+  }
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
                           absl::FromUnixSeconds(unix_seconds),
                           absl::UTCTimeZone());

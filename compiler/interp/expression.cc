@@ -238,10 +238,8 @@ absl::StatusOr<int64_t> ExpressionEvaluator::Arithmetic(
   if (!a.ok()) return a.status();
   int64_t result = 0;
   bool overflow = false;
-  std::string_view symbol;
   if (node.op == ir::Op::kNeg) {
     overflow = __builtin_sub_overflow(int64_t{0}, *a, &result);
-    symbol = "unary -";
   } else {
     absl::StatusOr<int64_t> b =
         EvalInt(node.args.size() > 1 ? node.args[1] : ir::kNoNode);
@@ -249,22 +247,16 @@ absl::StatusOr<int64_t> ExpressionEvaluator::Arithmetic(
     switch (node.op) {
       case ir::Op::kAdd:
         overflow = __builtin_add_overflow(*a, *b, &result);
-        symbol = "+";
         break;
       case ir::Op::kSub:
         overflow = __builtin_sub_overflow(*a, *b, &result);
-        symbol = "-";
         break;
       default:  // kMul
         overflow = __builtin_mul_overflow(*a, *b, &result);
-        symbol = "*";
         break;
     }
   }
-  if (overflow) {
-    return absl::OutOfRangeError(
-        absl::StrCat("integer overflow in `", AsAbsl(symbol), "`"));
-  }
+  if (overflow) return absl::OutOfRangeError(OverflowMessage(node.op));
   return result;
 }
 
@@ -319,3 +311,26 @@ absl::StatusOr<bool> ExpressionEvaluator::InGroup(const ir::Node& node) const {
 }
 
 }  // namespace signoff::interp::internal
+
+namespace signoff::interp {
+
+std::string OverflowMessage(ir::Op op) {
+  std::string_view symbol;
+  switch (op) {
+    case ir::Op::kNeg:
+      symbol = "unary -";
+      break;
+    case ir::Op::kAdd:
+      symbol = "+";
+      break;
+    case ir::Op::kSub:
+      symbol = "-";
+      break;
+    default:  // kMul
+      symbol = "*";
+      break;
+  }
+  return absl::StrCat("integer overflow in `", AsAbsl(symbol), "`");
+}
+
+}  // namespace signoff::interp

@@ -34,9 +34,9 @@ bool Applies(const ir::Rule& rule, const eval::BoundRequest& request) {
 
 // Renders `rule`'s message into `outcome`; an evaluation error makes the
 // outcome an error.
-void RenderMessage(const ir::Policy& policy, const ir::Rule& rule,
-                   const ExpressionEvaluator& evaluator,
-                   eval::RuleOutcome& outcome) {
+void RenderWith(const ir::Policy& policy, const ir::Rule& rule,
+                const ExpressionEvaluator& evaluator,
+                eval::RuleOutcome& outcome) {
   if (rule.effect != ir::Effect::kRequire || !rule.has_message) return;
   std::string text;
   for (const ir::MessagePart& part : rule.message) {
@@ -81,7 +81,7 @@ eval::RuleOutcome EvaluateRule(const ir::Policy& policy, const ir::Rule& rule,
     }
   }
   outcome.status = eval::RuleStatus::kCandidate;
-  RenderMessage(policy, rule, evaluator, outcome);
+  RenderWith(policy, rule, evaluator, outcome);
   return outcome;
 }
 
@@ -100,8 +100,15 @@ eval::Outcome Evaluate(const ir::Policy& policy,
   }
   // The default always applies; only a `require` default has a message.
   outcome.default_rule.status = eval::RuleStatus::kCandidate;
-  RenderMessage(policy, policy.default_rule, evaluator, outcome.default_rule);
+  RenderWith(policy, policy.default_rule, evaluator, outcome.default_rule);
   return outcome;
+}
+
+void RenderMessage(const ir::Policy& policy, const ir::Rule& rule,
+                   const eval::BoundRequest& request,
+                   const EvalOptions& options, eval::RuleOutcome& outcome) {
+  ExpressionEvaluator evaluator(policy, request, options);
+  RenderWith(policy, rule, evaluator, outcome);
 }
 
 bool EvaluateWhere(const ir::Policy& policy, ir::NodeId where,

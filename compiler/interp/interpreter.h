@@ -8,6 +8,7 @@
 #define SIGNOFF_COMPILER_INTERP_INTERPRETER_H_
 
 #include <functional>
+#include <string>
 #include <string_view>
 
 #include "absl/status/statusor.h"
@@ -39,6 +40,19 @@ eval::Outcome Evaluate(const ir::Policy& policy,
 bool EvaluateWhere(const ir::Policy& policy, ir::NodeId where,
                    const eval::BoundRequest& request,
                    const EvalOptions& options = EvalOptions());
+
+// Renders `rule`'s message into `outcome` exactly as Evaluate does for a
+// candidate: only a `require` rule with a message renders; an evaluation
+// error makes the outcome an error (`error` set, messages cleared). For back
+// ends that decide conditions themselves (the JIT renders candidates' and
+// the default's messages through this, off the allow/deny path).
+void RenderMessage(const ir::Policy& policy, const ir::Rule& rule,
+                   const eval::BoundRequest& request,
+                   const EvalOptions& options, eval::RuleOutcome& outcome);
+
+// The evaluation error of an overflowing `+`, `-`, `*` (ir::Op kAdd, kSub,
+// kMul) or unary `-` (kNeg): "integer overflow in `*`".
+std::string OverflowMessage(ir::Op op);
 
 // Convenience: bind, evaluate, combine. InvalidArgument when `json` is not
 // JSON; every other problem with the request is a `deny` with errors.

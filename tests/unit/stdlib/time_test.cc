@@ -87,3 +87,31 @@ TEST(TimeZoneTest, WeekdayIsMondayOneToSundaySeven) {
 
 }  // namespace
 }  // namespace signoff::stdlib
+
+namespace signoff::stdlib {
+namespace {
+
+TEST(Rfc3339Test, StrictForm) {
+  EXPECT_TRUE(ParseRfc3339("2026-11-21T03:00:00Z").has_value());
+  EXPECT_TRUE(ParseRfc3339("2026-11-21t03:00:00.123456789+05:30").has_value());
+  EXPECT_TRUE(ParseRfc3339("0001-01-01T00:00:00Z").has_value());
+  for (const char* bad :
+       {"10000-01-01T00:00:00Z", "292277026596-12-04T15:30:07Z",
+        "2026-1-1T00:00:00Z", "2026-01-01 00:00:00Z", "2026-01-01T00:00:00",
+        "2026-01-01T00:00:00+0530", "2026-01-01T00:00:00.Z",
+        " 2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z ", "infinite-future",
+        "2026-13-01T00:00:00Z"}) {
+    EXPECT_FALSE(ParseRfc3339(bad).has_value()) << bad;
+  }
+}
+
+TEST(Rfc3339Test, FormatKeepsFourDigitYears) {
+  EXPECT_EQ(FormatRfc3339(*ParseRfc3339("0001-01-01T00:00:00Z")),
+            "0001-01-01T00:00:00Z");
+  EXPECT_EQ(FormatRfc3339(*ParseRfc3339("0999-12-31T23:59:59Z")),
+            "0999-12-31T23:59:59Z");
+  EXPECT_EQ(FormatRfc3339(0), "1970-01-01T00:00:00Z");
+}
+
+}  // namespace
+}  // namespace signoff::stdlib

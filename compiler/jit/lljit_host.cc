@@ -1,0 +1,190 @@
+// The process-wide LLJIT: creation, helper symbols, optimisation, loading
+// and unloading of modules. Every llvm::Error ends here as an absl::Status.
+#include "compiler/jit/lljit_host.h"
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "compiler/jit/runtime_calls.h"
+#include "llvm/ExecutionEngine/Orc/Core.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/ExecutionEngine/Orc/LLJIT.h"
+#include "llvm/ExecutionEngine/Orc/ThreadSafeModule.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/IR/Verifier.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+#include "stdlib/absl_compat.h"
+
+namespace signoff::jit::internal {
+namespace {
+
+absl::Status ToStatus(llvm::Error error, std::string_view what) {
+  std::string text = llvm::toString(std::move(error));
+  return absl::InternalError(absl::StrCat("jit: ", AsAbsl(what), ": ", text));
+}
+
+class Host {
+ public:
+  static Host& Get() {
+    static Host* const kHost = new Host();  // never destroyed
+    return *kHost;
+  }
+
+  const absl::Status& status() const { return status_; }
+  std::mutex& mutex() { return mutex_; }
+  llvm::orc::LLJIT& jit() { return *jit_; }
+  llvm::TargetMachine& target_machine() { return *target_machine_; }
+
+ private:
+  Host() { status_ = Create(); }
+
+  absl::Status Create() {
+    if (llvm::InitializeNativeTarget() ||
+        llvm::InitializeNativeTargetAsmPrinter()) {
+      return absl::UnavailableError("jit: no native LLVM target");
+    }
+    llvm::Expected<llvm::orc::JITTargetMachineBuilder> builder =
+        llvm::orc::JITTargetMachineBuilder::detectHost();
+    if (!builder) return ToStatus(builder.takeError(), "detecting the host");
+    llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine =
+        builder->createTargetMachine();
+    if (!machine) return ToStatus(machine.takeError(), "target machine");
+    target_machine_ = std::move(*machine);
+    llvm::Expected<std::unique_ptr<llvm::orc::LLJIT>> jit =
+        llvm::orc::LLJITBuilder()
+            .setJITTargetMachineBuilder(std::move(*builder))
+            .create();
+    if (!jit) return ToStatus(jit.takeError(), "creating LLJIT");
+    jit_ = std::move(*jit);
+    llvm::orc::SymbolMap symbols;
+    for (const HelperInfo& helper : AllHelpers()) {
+      symbols[jit_->mangleAndIntern(helper.name)] =
+          llvm::orc::ExecutorSymbolDef(
+              llvm::orc::ExecutorAddr::fromPtr(helper.address),
+              llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable);
+    }
+    if (llvm::Error error = jit_->getMainJITDylib().define(
+            llvm::orc::absoluteSymbols(std::move(symbols)))) {
+      return ToStatus(std::move(error), "defining helper symbols");
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status status_;
+  std::mutex mutex_;
+  std::unique_ptr<llvm::TargetMachine> target_machine_;
+  std::unique_ptr<llvm::orc::LLJIT> jit_;
+};
+
+void Optimize(llvm::Module& module, llvm::TargetMachine& machine,
+              int opt_level) {
+  // Declared in this order so they are destroyed in the reverse one.
+  llvm::LoopAnalysisManager loops;
+  llvm::FunctionAnalysisManager functions;
+  llvm::CGSCCAnalysisManager cgscc;
+  llvm::ModuleAnalysisManager modules;
+  llvm::PassBuilder builder(&machine);
+  builder.registerModuleAnalyses(modules);
+  builder.registerCGSCCAnalyses(cgscc);
+  builder.registerFunctionAnalyses(functions);
+  builder.registerLoopAnalyses(loops);
+  builder.crossRegisterProxies(loops, functions, cgscc, modules);
+  llvm::OptimizationLevel level = llvm::OptimizationLevel::O2;
+  switch (opt_level) {
+    case 0:
+      level = llvm::OptimizationLevel::O0;
+      break;
+    case 1:
+      level = llvm::OptimizationLevel::O1;
+      break;
+    case 2:
+      break;
+    default:
+      level = llvm::OptimizationLevel::O3;
+      break;
+  }
+  llvm::ModulePassManager passes =
+      opt_level <= 0 ? builder.buildO0DefaultPipeline(level)
+                     : builder.buildPerModuleDefaultPipeline(level);
+  passes.run(module, modules);
+}
+
+}  // namespace
+
+struct NativeCode::Tracker {
+  llvm::orc::ResourceTrackerSP tracker;
+};
+
+NativeCode::NativeCode(std::unique_ptr<Tracker> tracker, EntryFunction* entry)
+    : tracker_(std::move(tracker)), entry_(entry) {}
+
+NativeCode::~NativeCode() {
+  if (tracker_ == nullptr || !tracker_->tracker) return;
+  Host& host = Host::Get();
+  std::lock_guard<std::mutex> lock(host.mutex());
+  if (llvm::Error error = tracker_->tracker->remove()) {
+    // Nothing to return it to: the code stays loaded (a leak, not a crash).
+    llvm::consumeError(std::move(error));
+  }
+  tracker_->tracker.reset();
+  host.jit().getExecutionSession().getSymbolStringPool()->clearDeadEntries();
+}
+
+absl::Status HostStatus() { return Host::Get().status(); }
+
+absl::StatusOr<std::unique_ptr<NativeCode>> LoadModule(
+    std::unique_ptr<llvm::LLVMContext> context,
+    std::unique_ptr<llvm::Module> module, const std::string& entry_name,
+    int opt_level, std::string* ir_text) {
+  Host& host = Host::Get();
+  if (!host.status().ok()) return host.status();
+  std::lock_guard<std::mutex> lock(host.mutex());
+  llvm::orc::LLJIT& jit = host.jit();
+  module->setDataLayout(jit.getDataLayout());
+  module->setTargetTriple(jit.getTargetTriple().str());
+  std::string problems;
+  llvm::raw_string_ostream problems_out(problems);
+  if (llvm::verifyModule(*module, &problems_out)) {
+    problems_out.flush();
+    return absl::InternalError(
+        absl::StrCat("jit: generated code does not verify: ", problems));
+  }
+  Optimize(*module, host.target_machine(), opt_level);
+  if (ir_text != nullptr) {
+    ir_text->clear();
+    llvm::raw_string_ostream out(*ir_text);
+    module->print(out, nullptr);
+    out.flush();
+  }
+  auto tracker = std::make_unique<NativeCode::Tracker>();
+  tracker->tracker = jit.getMainJITDylib().createResourceTracker();
+  if (llvm::Error error = jit.addIRModule(
+          tracker->tracker,
+          llvm::orc::ThreadSafeModule(std::move(module), std::move(context)))) {
+    llvm::consumeError(tracker->tracker->remove());
+    return ToStatus(std::move(error), "adding the module");
+  }
+  llvm::Expected<llvm::orc::ExecutorAddr> address = jit.lookup(entry_name);
+  if (!address) {
+    absl::Status status = ToStatus(address.takeError(), "compiling");
+    llvm::consumeError(tracker->tracker->remove());
+    return status;
+  }
+  return std::make_unique<NativeCode>(std::move(tracker),
+                                      address->toPtr<EntryFunction*>());
+}
+
+std::string UniqueEntryName() {
+  static std::atomic<uint64_t> next{0};
+  return absl::StrCat("signoff_policy_", next.fetch_add(1), "_entry");
+}
+
+}  // namespace signoff::jit::internal
