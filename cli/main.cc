@@ -28,6 +28,7 @@ commands:
       --format json|text                 output format (default json)
       --explain                          say, for every matching rule, why it did or did not apply
       --directory FILE                   directory.yaml for directory(...) groups
+      --engine jit|interp                native code (default) or the reference interpreter
   test PATH...         run the `test` blocks of *_test.signoff files
 
 options:
