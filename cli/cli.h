@@ -30,9 +30,9 @@ class Args {
   // `flags` take no value; `options` take one. `repeatable` options may be
   // given several times.
   struct Spec {
-    std::vector<std::string> flags;
-    std::vector<std::string> options;
-    std::vector<std::string> repeatable;
+    std::vector<std::string> flags = {};
+    std::vector<std::string> options = {};
+    std::vector<std::string> repeatable = {};
   };
   static absl::StatusOr<Args> Parse(const std::vector<std::string>& argv,
                                     const Spec& spec);

@@ -12,6 +12,7 @@
 #include "compiler/diag/render.h"
 #include "compiler/driver/driver.h"
 #include "compiler/eval/decision.h"
+#include "compiler/eval/test_input.h"
 #include "compiler/fmt/formatter.h"
 #include "compiler/interp/interpreter.h"
 #include "nlohmann/json.hpp"
@@ -19,32 +20,6 @@
 
 namespace signoff::cli {
 namespace {
-
-nlohmann::ordered_json ToJson(const ast::TestValue& value) {
-  switch (value.kind) {
-    case ast::TestValue::Kind::kString:
-      return value.string_value;
-    case ast::TestValue::Kind::kInt:
-      return value.int_value;
-    case ast::TestValue::Kind::kBool:
-      return value.bool_value;
-    case ast::TestValue::Kind::kDuration:
-      return value.text;  // durations travel as literal text in JSON
-    case ast::TestValue::Kind::kList: {
-      nlohmann::ordered_json list = nlohmann::ordered_json::array();
-      for (const auto& item : value.items) list.push_back(ToJson(*item));
-      return list;
-    }
-    case ast::TestValue::Kind::kObject: {
-      nlohmann::ordered_json object = nlohmann::ordered_json::object();
-      for (const auto& [key, item] : value.fields) {
-        object[key.name] = ToJson(*item);
-      }
-      return object;
-    }
-  }
-  return nullptr;
-}
 
 std::string RequirementText(int64_t count, std::string_view group,
                             std::string_view where) {
@@ -139,7 +114,7 @@ int RunTest(const std::vector<std::string>& argv) {
   std::set<std::string> exercised;
   for (const ast::TestDecl* test : c.model.tests) {
     std::string where = c.sources.Describe(test->span);
-    std::string request_json = ToJson(*test->input).dump();
+    std::string request_json = eval::TestInputJson(*test->input);
     absl::StatusOr<eval::BoundRequest> request =
         eval::BindJson(policy, request_json);
     if (!request.ok()) {  // cannot happen: we produced the JSON ourselves

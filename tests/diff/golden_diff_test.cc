@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/strings/str_split.h"
+#include "compiler/eval/test_input.h"
 #include "nlohmann/json.hpp"
 #include "runtime/directory/directory.h"
 #include "stdlib/absl_compat.h"
@@ -202,33 +203,6 @@ INSTANTIATE_TEST_SUITE_P(Golden, GoldenEvalDiffTest,
                                                        ".signoff")),
                          TestName);
 
-// The test-block input as request JSON (as `signoff test` builds it).
-nlohmann::ordered_json ToJson(const ast::TestValue& value) {
-  switch (value.kind) {
-    case ast::TestValue::Kind::kString:
-      return value.string_value;
-    case ast::TestValue::Kind::kInt:
-      return value.int_value;
-    case ast::TestValue::Kind::kBool:
-      return value.bool_value;
-    case ast::TestValue::Kind::kDuration:
-      return value.text;
-    case ast::TestValue::Kind::kList: {
-      nlohmann::ordered_json list = nlohmann::ordered_json::array();
-      for (const auto& item : value.items) list.push_back(ToJson(*item));
-      return list;
-    }
-    case ast::TestValue::Kind::kObject: {
-      nlohmann::ordered_json object = nlohmann::ordered_json::object();
-      for (const auto& [key, item] : value.fields) {
-        object[key.name] = ToJson(*item);
-      }
-      return object;
-    }
-  }
-  return nullptr;
-}
-
 class ExampleDiffTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ExampleDiffTest, BothBackEndsAgree) {
@@ -246,7 +220,7 @@ TEST_P(ExampleDiffTest, BothBackEndsAgree) {
                           fs::exists(expected) ? ReadFile(expected) : "");
   }
   for (const ast::TestDecl* test : compiled->compilation->model.tests) {
-    requests.emplace_back(ToJson(*test->input).dump(), "");
+    requests.emplace_back(eval::TestInputJson(*test->input), "");
   }
   ASSERT_FALSE(requests.empty()) << dir << " has no requests or tests";
   for (const Backend& backend : OtherBackends()) {

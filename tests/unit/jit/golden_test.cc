@@ -15,6 +15,7 @@
 #include "absl/strings/str_split.h"
 #include "compiler/driver/driver.h"
 #include "compiler/eval/request.h"
+#include "compiler/eval/test_input.h"
 #include "compiler/jit/jit.h"
 #include "nlohmann/json.hpp"
 #include "runtime/directory/directory.h"
@@ -158,32 +159,6 @@ TEST(JitGoldenTest, GoldenEvalFilesDecideAsTheInterpreter) {
   EXPECT_GT(decided, 20);
 }
 
-nlohmann::ordered_json ToJson(const ast::TestValue& value) {
-  switch (value.kind) {
-    case ast::TestValue::Kind::kString:
-      return value.string_value;
-    case ast::TestValue::Kind::kInt:
-      return value.int_value;
-    case ast::TestValue::Kind::kBool:
-      return value.bool_value;
-    case ast::TestValue::Kind::kDuration:
-      return value.text;
-    case ast::TestValue::Kind::kList: {
-      nlohmann::ordered_json list = nlohmann::ordered_json::array();
-      for (const auto& item : value.items) list.push_back(ToJson(*item));
-      return list;
-    }
-    case ast::TestValue::Kind::kObject: {
-      nlohmann::ordered_json object = nlohmann::ordered_json::object();
-      for (const auto& [key, item] : value.fields) {
-        object[key.name] = ToJson(*item);
-      }
-      return object;
-    }
-  }
-  return nullptr;
-}
-
 TEST(JitGoldenTest, ExamplesDecideAsTheInterpreter) {
   int decided = 0;
   for (const auto& entry : fs::directory_iterator(InRoot("examples"))) {
@@ -217,7 +192,7 @@ TEST(JitGoldenTest, ExamplesDecideAsTheInterpreter) {
         if (test == nullptr || test->input == nullptr) continue;
         SCOPED_TRACE(test->name.value);
         absl::StatusOr<eval::BoundRequest> request =
-            eval::BindJson(policy, ToJson(*test->input).dump());
+            eval::BindJson(policy, eval::TestInputJson(*test->input));
         ASSERT_TRUE(request.ok()) << request.status();
         DecideBoth(*set.jit, *request, {}, &set.compilation->sources);
         ++decided;
