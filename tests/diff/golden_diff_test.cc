@@ -15,18 +15,20 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/str_split.h"
 #include "compiler/eval/test_input.h"
 #include "nlohmann/json.hpp"
 #include "runtime/directory/directory.h"
 #include "stdlib/absl_compat.h"
 #include "tests/diff/harness.h"
 #include "tests/diff/jit_backend.h"
+#include "tests/testing/golden_eval_cases.h"
 
 namespace signoff::difftest {
 namespace {
 
 namespace fs = std::filesystem;
+using ::signoff::testing::GoldenEvalCase;
+using ::signoff::testing::ParseGoldenEvalCases;
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -81,42 +83,6 @@ std::vector<Backend> OtherBackends() {
   return backends;
 }
 
-struct GoldenCase {
-  int line = 0;
-  bool explain = false;
-  std::string directory_file;
-  std::string request;
-  std::string expect;
-};
-
-// `# RUN [--explain] [--directory FILE]: {...}` then `# EXPECT: {...}`.
-std::vector<GoldenCase> ParseCases(const std::string& text) {
-  std::vector<GoldenCase> cases;
-  std::istringstream in(text);
-  int number = 0;
-  for (std::string line; std::getline(in, line);) {
-    ++number;
-    if (line.rfind("# RUN", 0) == 0) {
-      size_t colon = line.find(':');
-      GoldenCase c;
-      c.line = number;
-      std::vector<std::string> args =
-          absl::StrSplit(line.substr(5, colon - 5), ' ', absl::SkipEmpty());
-      for (size_t i = 0; i < args.size(); ++i) {
-        if (args[i] == "--explain") c.explain = true;
-        if (args[i] == "--directory" && i + 1 < args.size()) {
-          c.directory_file = args[++i];
-        }
-      }
-      c.request = line.substr(colon + 1);
-      cases.push_back(c);
-    } else if (line.rfind("# EXPECT:", 0) == 0 && !cases.empty()) {
-      cases.back().expect = line.substr(9);
-    }
-  }
-  return cases;
-}
-
 // Both decisions must have every key of `expect` with its value.
 void CheckExpect(const CaseResult& result, const std::string& expect_text,
                  const std::string& backend) {
@@ -154,7 +120,7 @@ class GoldenEvalDiffTest : public ::testing::TestWithParam<std::string> {};
 TEST_P(GoldenEvalDiffTest, BothBackEndsAgree) {
   EnterSourceDir();
   const std::string& file = GetParam();
-  std::vector<GoldenCase> cases = ParseCases(ReadFile(file));
+  std::vector<GoldenEvalCase> cases = ParseGoldenEvalCases(ReadFile(file));
   ASSERT_FALSE(cases.empty()) << file << " has no `# RUN:` lines";
   absl::StatusOr<CompiledSpec> compiled = CompilePaths({file});
   ASSERT_TRUE(compiled.ok()) << compiled.status().message();
@@ -164,15 +130,15 @@ TEST_P(GoldenEvalDiffTest, BothBackEndsAgree) {
         backend.prepare(compiled->policy);
     ASSERT_TRUE(instance.ok()) << backend.name << " cannot prepare " << file
                                << ": " << instance.status();
-    for (const GoldenCase& c : cases) {
+    for (const GoldenEvalCase& c : cases) {
       SCOPED_TRACE(file + ":" + std::to_string(c.line));
       CaseOptions options;
       options.explain = c.explain;
       options.directory = nullptr;
       std::shared_ptr<runtime::Directory> directory;
-      if (!c.directory_file.empty()) {
+      if (!c.directory.empty()) {
         absl::StatusOr<runtime::Directory> loaded =
-            runtime::Directory::LoadFile(c.directory_file);
+            runtime::Directory::LoadFile(c.directory);
         ASSERT_TRUE(loaded.ok()) << loaded.status();
         directory = std::make_shared<runtime::Directory>(*std::move(loaded));
         options.directory = [directory](std::string_view group,

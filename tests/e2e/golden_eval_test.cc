@@ -10,54 +10,25 @@
 #include <filesystem>
 #include <sstream>
 
-#include "absl/strings/str_split.h"
 #include "nlohmann/json.hpp"
 #include "tests/e2e/cli_runner.h"
+#include "tests/testing/golden_eval_cases.h"
 
 namespace signoff::testing {
 namespace {
-
-struct Case {
-  int line = 0;
-  std::vector<std::string> extra_args;
-  std::string request;
-  std::string expect;
-};
-
-std::vector<Case> ParseCases(const std::string& text) {
-  std::vector<Case> cases;
-  std::istringstream in(text);
-  int number = 0;
-  for (std::string line; std::getline(in, line);) {
-    ++number;
-    if (line.rfind("# RUN", 0) == 0) {
-      size_t colon = line.find(':');
-      Case c;
-      c.line = number;
-      std::string args = line.substr(5, colon - 5);
-      for (absl::string_view a : absl::StrSplit(args, ' ', absl::SkipEmpty())) {
-        c.extra_args.emplace_back(a);
-      }
-      c.request = line.substr(colon + 1);
-      cases.push_back(c);
-    } else if (line.rfind("# EXPECT:", 0) == 0 && !cases.empty()) {
-      cases.back().expect = line.substr(9);
-    }
-  }
-  return cases;
-}
 
 class GoldenEvalTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(GoldenEvalTest, DecisionsMatch) {
   const std::string& file = GetParam();
-  std::vector<Case> cases = ParseCases(ReadFileOrDie(SourceDir() + "/" + file));
+  std::vector<GoldenEvalCase> cases =
+      ParseGoldenEvalCases(ReadFileOrDie(SourceDir() + "/" + file));
   ASSERT_FALSE(cases.empty()) << file << " has no `# RUN:` lines";
-  for (const Case& c : cases) {
+  for (const GoldenEvalCase& c : cases) {
     SCOPED_TRACE(file + ":" + std::to_string(c.line));
     ASSERT_FALSE(c.expect.empty()) << "RUN without EXPECT";
     std::vector<std::string> args = {"eval", "--policy", file, "--input", "-"};
-    args.insert(args.end(), c.extra_args.begin(), c.extra_args.end());
+    args.insert(args.end(), c.args.begin(), c.args.end());
     RunResult result = RunSignoff(args, c.request);
     ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
     auto actual = nlohmann::json::parse(result.out, nullptr, false);

@@ -12,19 +12,21 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/str_split.h"
 #include "compiler/driver/driver.h"
 #include "compiler/eval/request.h"
 #include "compiler/eval/test_input.h"
 #include "compiler/jit/jit.h"
 #include "nlohmann/json.hpp"
 #include "runtime/directory/directory.h"
+#include "tests/testing/golden_eval_cases.h"
 #include "tests/unit/jit/jit_test_util.h"
 
 namespace signoff::jit {
 namespace {
 
 namespace fs = std::filesystem;
+using ::signoff::testing::GoldenEvalCase;
+using ::signoff::testing::ParseGoldenEvalCases;
 using testing::CompileOrDie;
 using testing::DecideBoth;
 
@@ -44,37 +46,6 @@ std::string ReadFile(const fs::path& path) {
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
-}
-
-struct Case {
-  int line = 0;
-  std::string directory;  // --directory FILE, relative to the source root
-  std::string request;
-  std::string expect;
-};
-
-std::vector<Case> ParseCases(const std::string& text) {
-  std::vector<Case> cases;
-  std::istringstream in(text);
-  int number = 0;
-  for (std::string line; std::getline(in, line);) {
-    ++number;
-    if (line.rfind("# RUN", 0) == 0) {
-      size_t colon = line.find(':');
-      Case c;
-      c.line = number;
-      std::vector<std::string> args =
-          absl::StrSplit(line.substr(5, colon - 5), ' ', absl::SkipEmpty());
-      for (size_t i = 0; i + 1 < args.size(); ++i) {
-        if (args[i] == "--directory") c.directory = args[i + 1];
-      }
-      c.request = line.substr(colon + 1);
-      cases.push_back(c);
-    } else if (line.rfind("# EXPECT:", 0) == 0 && !cases.empty()) {
-      cases.back().expect = line.substr(9);
-    }
-  }
-  return cases;
 }
 
 struct Compiled {
@@ -131,9 +102,9 @@ TEST(JitGoldenTest, GoldenEvalFilesDecideAsTheInterpreter) {
     Compiled set = CompileSet({file});
     ASSERT_NE(set.jit, nullptr);
     const ir::Policy& policy = set.jit->policy();
-    std::vector<Case> cases = ParseCases(ReadFile(file));
+    std::vector<GoldenEvalCase> cases = ParseGoldenEvalCases(ReadFile(file));
     ASSERT_FALSE(cases.empty());
-    for (const Case& c : cases) {
+    for (const GoldenEvalCase& c : cases) {
       SCOPED_TRACE("line " + std::to_string(c.line));
       interp::EvalOptions options;
       std::shared_ptr<runtime::Directory> directory;
