@@ -21,7 +21,7 @@ using nlohmann::json;
 
 struct Row {
   std::optional<double> interp, interp_json, jit, jit_json, limit, compile_ms,
-      rss_mb, rss_compile_mb, bind, combine, floor;
+      rss_mb, rss_compile_mb, bind, combine, floor, jit_decision, optimized_ms;
   std::string jit_note;       // why the JIT was not measured, when it was not
   std::string compile_label;  // "parse->native", "parse->IR (no JIT)", ...
 };
@@ -119,11 +119,17 @@ int main(int argc, char** argv) {
     // Everything else: the median of the repetitions.
     if (!aggregate || b.value("aggregate_name", "") != "median") continue;
     double ns = ToNs(b["real_time"].get<double>(), b.value("time_unit", "ns"));
-    if (family == "BM_Compile") row.compile_ms = ns / 1e6;
+    if (family == "BM_Compile") {
+      row.compile_ms = ns / 1e6;
+      if (b.value("optimized_ms", 0.0) > 0) {
+        row.optimized_ms = b.value("optimized_ms", 0.0);
+      }
+    }
     if (family == "BM_Interp") row.interp = ns;
     if (family == "BM_InterpJson") row.interp_json = ns;
     if (family == "BM_JitPrebound") row.jit = ns;
     if (family == "BM_JitJson") row.jit_json = ns;
+    if (family == "BM_JitJsonDecision") row.jit_decision = ns;
     if (family == "BM_Limit") row.limit = ns;
     if (family == "BM_BindJson") row.bind = ns;
     if (family == "BM_Combine") row.combine = ns;
@@ -168,6 +174,14 @@ int main(int argc, char** argv) {
   }
 
   // Where the time goes on the JSON path, and anything not measured.
+  std::cout << "\n  full decision from json ns (BindJson + JIT Evaluate + "
+               "Combine):";
+  for (auto& [rules, row] : rows)
+    std::cout << " " << rules << ": " << Fmt(row.jit_decision);
+  std::cout << "\n  optimised tier in use after ms (background compile "
+               "included):";
+  for (auto& [rules, row] : rows)
+    std::cout << " " << rules << ": " << Fmt(row.optimized_ms, "%.1f");
   std::cout << "\n  bind json ns (BindJson alone):";
   for (auto& [rules, row] : rows)
     std::cout << " " << rules << ": " << Fmt(row.bind);

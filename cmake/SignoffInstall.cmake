@@ -19,11 +19,13 @@ set(SIGNOFF_INSTALL_INCLUDEDIR "${CMAKE_INSTALL_INCLUDEDIR}/signoff")
 set(SIGNOFF_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/signoff")
 
 # Every library in the link closure of signoff_engine and signoff_capi,
-# plus the directory (which embedders use for directory_member).
+# plus the directory (which embedders use for directory_member) and grants
+# (offline verification of grant tokens, signoff::grants).
 set(SIGNOFF_EXPORTED_LIBRARIES
   signoff_capi signoff_engine signoff_directory signoff_compiler
   signoff_driver signoff_interp signoff_eval signoff_ir signoff_check
-  signoff_fmt signoff_parse signoff_base signoff_grammar signoff_stdlib)
+  signoff_fmt signoff_parse signoff_base signoff_grammar signoff_stdlib
+  signoff_grants signoff_crypto)
 get_target_property(engine_links signoff_engine LINK_LIBRARIES)
 if("signoff_jit" IN_LIST engine_links)
   set(SIGNOFF_HAVE_JIT 1)

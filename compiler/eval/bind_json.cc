@@ -127,6 +127,11 @@ void BindParams(const ir::Policy& policy, JsonConverter& converter,
 
 absl::StatusOr<BoundRequest> BindJson(const ir::Policy& policy,
                                       std::string_view text) {
+  // A raw NUL is never valid JSON, and nlohmann stops reading at one: what
+  // follows it would be silently ignored.
+  if (text.find('\0') != std::string_view::npos) {
+    return absl::InvalidArgumentError("the request is not valid JSON");
+  }
   DuplicateKeyFinder duplicates;
   json root = json::parse(
       text.begin(), text.end(),

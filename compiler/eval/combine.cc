@@ -177,6 +177,7 @@ Decision Combine(const ir::Policy& policy, const BoundRequest& request,
   decision.policy = policy.digest;
   if (!request.valid()) {
     decision.kind = DecisionKind::kDeny;
+    decision.invalid_request = true;
     decision.reasons.push_back("invalid request");
     decision.errors = request.errors;
     return decision;
@@ -251,6 +252,26 @@ Decision Combine(const ir::Policy& policy, const BoundRequest& request,
     }
   }
   return decision;
+}
+
+Verdict VerdictOf(const ir::Policy& policy, const Decision& decision,
+                  std::vector<uint32_t>& storage) {
+  storage.clear();
+  // decision.rules are names in source order; rule names are unique.
+  size_t next = 0;
+  for (size_t i = 0; i < policy.rules.size() && next < decision.rules.size();
+       ++i) {
+    if (policy.rules[i].name == decision.rules[next]) {
+      storage.push_back(static_cast<uint32_t>(i));
+      ++next;
+    }
+  }
+  Verdict verdict;
+  verdict.kind = decision.kind;
+  verdict.decided_by_default = decision.decided_by_default;
+  verdict.invalid_request = decision.invalid_request;
+  verdict.rules = storage;
+  return verdict;
 }
 
 }  // namespace signoff::eval

@@ -9,6 +9,7 @@
 #define SIGNOFF_COMPILER_EVAL_DECISION_H_
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -71,8 +72,28 @@ struct Decision {
   std::vector<std::string> errors;
   std::string policy;  // digest
   bool decided_by_default = false;
+  bool invalid_request = false;  // errors are then the request's problems
   std::vector<ExplainEntry> explain;  // filled when asked for
 };
+
+// The classification of a decision without its texts: what a hot path
+// needs to act on (allow, deny, or ask for approval) and which rules
+// decided. Computed without allocating by the JIT's fast path; the full
+// Decision has the same kind, default flag and rules.
+struct Verdict {
+  DecisionKind kind = DecisionKind::kDeny;
+  bool decided_by_default = false;
+  // The request was invalid (kind is then kDeny, rules empty).
+  bool invalid_request = false;
+  // Indices into Policy::rules of the deciding rules, in source order.
+  // Points into storage owned by whoever produced the verdict (a scratch),
+  // valid until its next use.
+  std::span<const uint32_t> rules;
+};
+
+// The verdict of a full decision; `storage` receives the rule indices.
+Verdict VerdictOf(const ir::Policy& policy, const Decision& decision,
+                  std::vector<uint32_t>& storage);
 
 // Runtime-configurable defaults for clauses a rule leaves out.
 struct Defaults {

@@ -36,6 +36,19 @@ std::vector<uint32_t> GenericRules(const ir::Policy& policy) {
   return rules;
 }
 
+void ComputeGates(const ir::Policy& policy,
+                  const std::vector<uint32_t>& generic_rules,
+                  std::string_view action, uint8_t* gates) {
+  for (uint32_t r : generic_rules) {
+    const ir::Rule& rule = policy.rules[r];
+    if (!AnyPatternMatches(rule, action)) {
+      gates[r] = kGateNotMatched;
+    } else {
+      gates[r] = rule.reads_params ? kGateNotApplicable : kGateEvaluate;
+    }
+  }
+}
+
 std::vector<uint8_t> SlotValueIndexes(const ir::Policy& policy) {
   std::vector<uint8_t> indexes;
   indexes.reserve(policy.slots.size());
@@ -113,14 +126,7 @@ FlatRequest::FlatRequest(const ir::Policy& policy, const Interner& interner,
   if (route >= 0) return;
   // An undeclared action: rules that read params do not apply (§5.2).
   gates_.resize(policy.rules.size());
-  for (uint32_t r : generic_rules) {
-    const ir::Rule& rule = policy.rules[r];
-    if (!AnyPatternMatches(rule, request.action)) {
-      gates_[r] = kGateNotMatched;
-    } else {
-      gates_[r] = rule.reads_params ? kGateNotApplicable : kGateEvaluate;
-    }
-  }
+  ComputeGates(policy, generic_rules, request.action, gates_.data());
   native_.gates = gates_.data();
 }
 

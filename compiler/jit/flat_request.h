@@ -25,6 +25,14 @@ bool AnyPatternMatches(const ir::Rule& rule, std::string_view action);
 // undeclared action (a wildcard, or a literal name no action declares).
 std::vector<uint32_t> GenericRules(const ir::Policy& policy);
 
+// The gates of abi.h for an undeclared `action`: for each rule of
+// `generic_rules`, whether it matches and applies (§5.2: rules that read
+// params do not apply to an undeclared action). `gates` has one entry per
+// rule of `policy`; entries of other rules are left as they are.
+void ComputeGates(const ir::Policy& policy,
+                  const std::vector<uint32_t>& generic_rules,
+                  std::string_view action, uint8_t* gates);
+
 // The eval::Value alternative (variant index) each slot of `policy` holds:
 // the one of eval::ZeroValue(slot type).
 std::vector<uint8_t> SlotValueIndexes(const ir::Policy& policy);

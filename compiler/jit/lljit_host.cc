@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "compiler/jit/runtime_calls.h"
+#include "llvm/ExecutionEngine/Orc/CompileUtils.h"
 #include "llvm/ExecutionEngine/Orc/Core.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
@@ -17,6 +18,7 @@
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/IR/Verifier.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
@@ -41,7 +43,6 @@ class Host {
   const absl::Status& status() const { return status_; }
   std::mutex& mutex() { return mutex_; }
   llvm::orc::LLJIT& jit() { return *jit_; }
-  llvm::TargetMachine& target_machine() { return *target_machine_; }
 
  private:
   Host() { status_ = Create(); }
@@ -54,10 +55,6 @@ class Host {
     llvm::Expected<llvm::orc::JITTargetMachineBuilder> builder =
         llvm::orc::JITTargetMachineBuilder::detectHost();
     if (!builder) return ToStatus(builder.takeError(), "detecting the host");
-    llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine =
-        builder->createTargetMachine();
-    if (!machine) return ToStatus(machine.takeError(), "target machine");
-    target_machine_ = std::move(*machine);
     llvm::Expected<std::unique_ptr<llvm::orc::LLJIT>> jit =
         llvm::orc::LLJITBuilder()
             .setJITTargetMachineBuilder(std::move(*builder))
@@ -80,12 +77,11 @@ class Host {
 
   absl::Status status_;
   std::mutex mutex_;
-  std::unique_ptr<llvm::TargetMachine> target_machine_;
   std::unique_ptr<llvm::orc::LLJIT> jit_;
 };
 
-void Optimize(llvm::Module& module, llvm::TargetMachine& machine,
-              int opt_level) {
+absl::Status Optimize(llvm::Module& module, llvm::TargetMachine& machine,
+                      const CompileProfile& profile) {
   // Declared in this order so they are destroyed in the reverse one.
   llvm::LoopAnalysisManager loops;
   llvm::FunctionAnalysisManager functions;
@@ -97,24 +93,25 @@ void Optimize(llvm::Module& module, llvm::TargetMachine& machine,
   builder.registerFunctionAnalyses(functions);
   builder.registerLoopAnalyses(loops);
   builder.crossRegisterProxies(loops, functions, cgscc, modules);
-  llvm::OptimizationLevel level = llvm::OptimizationLevel::O2;
-  switch (opt_level) {
-    case 0:
-      level = llvm::OptimizationLevel::O0;
-      break;
-    case 1:
-      level = llvm::OptimizationLevel::O1;
-      break;
-    case 2:
-      break;
-    default:
-      level = llvm::OptimizationLevel::O3;
-      break;
+  llvm::ModulePassManager passes;
+  if (profile.quick) {
+    // Inline the rule functions into their action's, then the cheap
+    // scalar clean-ups that matter for this straight-line code.
+    if (llvm::Error error = builder.parsePassPipeline(
+            passes,
+            "cgscc(inline),function(sroa,early-cse,instcombine,simplifycfg)")) {
+      return ToStatus(std::move(error), "the quick pipeline");
+    }
+  } else if (profile.opt_level <= 0) {
+    passes = builder.buildO0DefaultPipeline(llvm::OptimizationLevel::O0);
+  } else {
+    passes = builder.buildPerModuleDefaultPipeline(
+        profile.opt_level == 1   ? llvm::OptimizationLevel::O1
+        : profile.opt_level == 2 ? llvm::OptimizationLevel::O2
+                                 : llvm::OptimizationLevel::O3);
   }
-  llvm::ModulePassManager passes =
-      opt_level <= 0 ? builder.buildO0DefaultPipeline(level)
-                     : builder.buildPerModuleDefaultPipeline(level);
   passes.run(module, modules);
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -140,41 +137,59 @@ NativeCode::~NativeCode() {
 
 absl::Status HostStatus() { return Host::Get().status(); }
 
-absl::StatusOr<std::unique_ptr<NativeCode>> LoadModule(
-    std::unique_ptr<llvm::LLVMContext> context,
-    std::unique_ptr<llvm::Module> module, const std::string& entry_name,
-    int opt_level, std::string* ir_text) {
+absl::StatusOr<std::unique_ptr<llvm::MemoryBuffer>> CompileToObject(
+    llvm::Module& module, const CompileProfile& profile, std::string* ir_text) {
   Host& host = Host::Get();
   if (!host.status().ok()) return host.status();
-  std::lock_guard<std::mutex> lock(host.mutex());
-  llvm::orc::LLJIT& jit = host.jit();
-  module->setDataLayout(jit.getDataLayout());
-  module->setTargetTriple(jit.getTargetTriple().str());
+  // The host's data layout and triple are fixed once created: no lock.
+  module.setDataLayout(host.jit().getDataLayout());
+  module.setTargetTriple(host.jit().getTargetTriple().str());
   std::string problems;
   llvm::raw_string_ostream problems_out(problems);
-  if (llvm::verifyModule(*module, &problems_out)) {
+  if (llvm::verifyModule(module, &problems_out)) {
     problems_out.flush();
     return absl::InternalError(
         absl::StrCat("jit: generated code does not verify: ", problems));
   }
-  Optimize(*module, host.target_machine(), opt_level);
+  // A target machine per compile: they are not safe to share between
+  // threads compiling at once.
+  llvm::Expected<llvm::orc::JITTargetMachineBuilder> builder =
+      llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!builder) return ToStatus(builder.takeError(), "detecting the host");
+  builder->setCodeGenOptLevel(profile.quick ? llvm::CodeGenOptLevel::None
+                                            : llvm::CodeGenOptLevel::Default);
+  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine =
+      builder->createTargetMachine();
+  if (!machine) return ToStatus(machine.takeError(), "target machine");
+  if (absl::Status s = Optimize(module, **machine, profile); !s.ok()) return s;
   if (ir_text != nullptr) {
     ir_text->clear();
     llvm::raw_string_ostream out(*ir_text);
-    module->print(out, nullptr);
+    module.print(out, nullptr);
     out.flush();
   }
+  llvm::orc::SimpleCompiler compile(**machine);
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> object = compile(module);
+  if (!object) return ToStatus(object.takeError(), "compiling");
+  return std::move(*object);
+}
+
+absl::StatusOr<std::unique_ptr<NativeCode>> LoadObject(
+    std::unique_ptr<llvm::MemoryBuffer> object, const std::string& entry_name) {
+  Host& host = Host::Get();
+  if (!host.status().ok()) return host.status();
+  std::lock_guard<std::mutex> lock(host.mutex());
+  llvm::orc::LLJIT& jit = host.jit();
   auto tracker = std::make_unique<NativeCode::Tracker>();
   tracker->tracker = jit.getMainJITDylib().createResourceTracker();
-  if (llvm::Error error = jit.addIRModule(
-          tracker->tracker,
-          llvm::orc::ThreadSafeModule(std::move(module), std::move(context)))) {
+  if (llvm::Error error =
+          jit.addObjectFile(tracker->tracker, std::move(object))) {
     llvm::consumeError(tracker->tracker->remove());
-    return ToStatus(std::move(error), "adding the module");
+    return ToStatus(std::move(error), "adding the object");
   }
   llvm::Expected<llvm::orc::ExecutorAddr> address = jit.lookup(entry_name);
   if (!address) {
-    absl::Status status = ToStatus(address.takeError(), "compiling");
+    absl::Status status = ToStatus(address.takeError(), "linking");
     llvm::consumeError(tracker->tracker->remove());
     return status;
   }

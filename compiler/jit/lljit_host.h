@@ -4,9 +4,10 @@
 // loaded module gets its own ResourceTracker, removed when its NativeCode is
 // destroyed, which unloads the code.
 //
-// Thread safety: LoadModule and ~NativeCode may be called from any thread;
-// they serialise on one mutex (compiling is rare; deciding never touches the
-// JIT). Calling a loaded entry function takes no lock.
+// Thread safety: CompileToObject, LoadObject and ~NativeCode may be called
+// from any thread; LoadObject and ~NativeCode serialise on one mutex
+// (deciding never touches the JIT). Calling a loaded entry function takes
+// no lock.
 #ifndef SIGNOFF_COMPILER_JIT_LLJIT_HOST_H_
 #define SIGNOFF_COMPILER_JIT_LLJIT_HOST_H_
 
@@ -18,7 +19,7 @@
 #include "compiler/jit/abi.h"
 
 namespace llvm {
-class LLVMContext;
+class MemoryBuffer;
 class Module;
 }  // namespace llvm
 
@@ -43,13 +44,29 @@ class NativeCode {
 // OK when the native target is initialised and the JIT was created.
 absl::Status HostStatus();
 
-// Verifies `module`, optimises it at `opt_level` (0-3), adds it under a new
-// ResourceTracker and looks up `entry_name`. When `ir_text` is not null it
-// receives the optimised module as LLVM assembly.
-absl::StatusOr<std::unique_ptr<NativeCode>> LoadModule(
-    std::unique_ptr<llvm::LLVMContext> context,
-    std::unique_ptr<llvm::Module> module, const std::string& entry_name,
-    int opt_level, std::string* ir_text);
+// How a module is turned into machine code.
+struct CompileProfile {
+  // Quick (tier 1): a short pipeline (inlining, SROA, early CSE,
+  // instcombine, simplifycfg) and LLVM's fast instruction selector and
+  // register allocator (CodeGenOptLevel::None): about a fifth of the
+  // compile time of the optimised profile, for code ~1.3-2x slower.
+  // Otherwise (tier 2): the per-module default pipeline at `opt_level`
+  // (0-3) and the default code generator.
+  bool quick = false;
+  int opt_level = 2;
+};
+
+// Verifies `module`, optimises it and compiles it to a relocatable object
+// for the host. Takes no lock: modules in different contexts compile in
+// parallel. When `ir_text` is not null it receives the optimised module as
+// LLVM assembly.
+absl::StatusOr<std::unique_ptr<llvm::MemoryBuffer>> CompileToObject(
+    llvm::Module& module, const CompileProfile& profile, std::string* ir_text);
+
+// Links `object` into the JIT under a new ResourceTracker and looks up
+// `entry_name` (serialised on the host's mutex; linking is quick).
+absl::StatusOr<std::unique_ptr<NativeCode>> LoadObject(
+    std::unique_ptr<llvm::MemoryBuffer> object, const std::string& entry_name);
 
 // A name for the entry function of a new module, unique in the process.
 std::string UniqueEntryName();

@@ -12,6 +12,8 @@
 
 #include "compiler/eval/decision.h"
 #include "runtime/engine/engine.h"
+#include "runtime/grants/grants.h"
+#include "runtime/grants/jwks.h"
 #include "stdlib/absl_compat.h"
 
 struct signoff_engine {
@@ -172,5 +174,35 @@ const char* signoff_engine_backend(const signoff_engine* engine) {
 }
 
 const char* signoff_last_error(void) { return last_error.c_str(); }
+
+int signoff_grant_verify(const char* token, const char* keys_json,
+                         const char* request_json, long long now_unix,
+                         char** reason_out) {
+  if (reason_out != nullptr) *reason_out = nullptr;
+  return Guarded<int>(-1, [&] {
+    if (token == nullptr || keys_json == nullptr || request_json == nullptr) {
+      SetError(
+          "signoff_grant_verify: token, keys_json or request_json is NULL");
+      return -1;
+    }
+    absl::StatusOr<signoff::grants::PublicKeySet> keys =
+        signoff::grants::PublicKeySet::FromJwks(keys_json);
+    if (!keys.ok()) return Fail(keys.status());
+    absl::StatusOr<signoff::grants::GrantClaims> claims =
+        signoff::grants::VerifyGrantForRequest(token, *keys, request_json,
+                                               now_unix);
+    if (claims.ok()) return 1;
+    if (!signoff::grants::GrantErrorOf(claims.status()).has_value()) {
+      return Fail(claims.status());  // the request, not the grant
+    }
+    if (reason_out != nullptr) {
+      char* reason =
+          CopyOut(std::string(signoff::AsStd(claims.status().message())));
+      if (reason == nullptr) return -1;  // out of memory, error set
+      *reason_out = reason;
+    }
+    return 0;
+  });
+}
 
 }  // extern "C"

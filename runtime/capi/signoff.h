@@ -1,4 +1,5 @@
-/* The C API of Signoff: load a policy set, decide requests as JSON.
+/* The C API of Signoff: load a policy set, decide requests as JSON, verify
+ * grant tokens.
  *
  *   signoff_engine* e = signoff_engine_new();
  *   const char* paths[] = {"policies/"};
@@ -12,7 +13,8 @@
  *
  * C99. A thin layer over signoff::Engine (runtime/engine/engine.h); see
  * docs/api.md. Functions returning int return 0 on success and -1 on
- * failure; functions returning a pointer return NULL on failure. After a
+ * failure (signoff_grant_verify: 1 valid, 0 invalid, -1 failure);
+ * functions returning a pointer return NULL on failure. After a
  * failure, signoff_last_error() says what went wrong. No C++ exception
  * crosses this API.
  *
@@ -88,6 +90,26 @@ const char* signoff_engine_backend(const signoff_engine* engine);
 /* The message of the last failure on this thread ("" if none). Valid until
  * the next failing call on this thread. */
 const char* signoff_last_error(void);
+
+/* Verifies a grant token offline (RUNTIME.md §3, docs/api.md "Grants"), as
+ * an executor does before it acts: the token must be an intact `sg1` token
+ * signed by a key of `keys_json` (the JWKS of `GET /v1/keys`), not expired
+ * at `now_unix` (unix seconds; expired when now >= expires), and minted for
+ * the action, params and requester.id of `request_json` (a LANGUAGE.md §6
+ * request). All three strings are NUL-terminated. Does not consume the
+ * grant: only the runtime knows whether it was used.
+ *
+ * Returns 1 when valid; 0 when not, with the reason ("bad signature",
+ * "grant expired at 2026-11-21T14:05:00Z", "grant is for other params", ...)
+ * in *reason_out, allocated with malloc (free it with signoff_string_free);
+ * -1 on bad arguments: a NULL pointer, keys_json that is not a valid JWKS,
+ * or request_json that is not a request; then signoff_last_error() says
+ * why. *reason_out is NULL unless 0 is returned; reason_out may be NULL
+ * when the reason is not wanted. Thread-safe; keeps nothing between
+ * calls. */
+int signoff_grant_verify(const char* token, const char* keys_json,
+                         const char* request_json, long long now_unix,
+                         char** reason_out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -35,6 +35,14 @@ absl::Status CheckNotEmpty(const driver::Compilation& c) {
   return absl::OkStatus();
 }
 
+// Generations are unique in the process, across engines, so a scratch that
+// moves to another engine (even one at the address of a destroyed one)
+// never mistakes its snapshot for the current one.
+uint64_t NextGeneration() {
+  static std::atomic<uint64_t> last{0};
+  return last.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
 bool HasIoError(const driver::Compilation& c) {
   for (const Diagnostic& d : c.diags.all()) {
     if (d.kind == DiagKind::kIoError) return true;
@@ -48,7 +56,40 @@ std::string_view BackendName(Backend backend) {
   return backend == Backend::kJit ? "jit" : "interp";
 }
 
+// --- DecisionScratch --------------------------------------------------------
+
+struct DecisionScratch::Impl {
+  // The snapshot last used through Engine::Classify, the engine and
+  // generation it came from.
+  std::shared_ptr<const PolicySnapshot> snapshot;
+  uint64_t generation = 0;  // 0: none (generations start at 1)
+#ifdef SIGNOFF_HAVE_JIT
+  jit::FastScratch fast;
+#endif
+  std::vector<uint32_t> rules;  // the verdict's, on the full path
+};
+
+DecisionScratch::DecisionScratch() : impl_(std::make_unique<Impl>()) {}
+DecisionScratch::~DecisionScratch() = default;
+
 // --- PolicySnapshot ---------------------------------------------------------
+
+absl::StatusOr<eval::Verdict> PolicySnapshot::Classify(
+    std::string_view json, DecisionScratch& scratch) const {
+  DecisionScratch::Impl& s = *scratch.impl_;
+#ifdef SIGNOFF_HAVE_JIT
+  if (jit_ != nullptr) {
+    eval::Verdict verdict;
+    if (jit_->DecideFast(json, s.fast, verdict, eval_options_) ==
+        jit::FastResult::kDecided) {
+      return verdict;
+    }
+  }
+#endif
+  absl::StatusOr<eval::Decision> decision = Decide(json, false);
+  if (!decision.ok()) return decision.status();
+  return eval::VerdictOf(*policy_, *decision, s.rules);
+}
 
 absl::StatusOr<eval::Decision> PolicySnapshot::Decide(std::string_view json,
                                                       bool explain) const {
@@ -86,7 +127,9 @@ std::unique_ptr<Engine> Engine::Create(EngineOptions options) {
 }
 
 Engine::Engine(EngineOptions options)
-    : options_(std::move(options)), initial_backend_(options_.backend) {
+    : options_(std::move(options)),
+      initial_backend_(options_.backend),
+      generation_(NextGeneration()) {
   if (initial_backend_ == Backend::kJit &&
       !JitUsable(&initial_fallback_reason_)) {
     initial_backend_ = Backend::kInterpreter;
@@ -175,6 +218,7 @@ absl::Status Engine::Install(std::unique_ptr<driver::Compilation> c) {
     std::unique_lock<std::shared_mutex> lock(current_mu_);
     current_.swap(old);
   }
+  generation_.store(NextGeneration(), std::memory_order_release);
   // The old set (and its native code) is freed here, outside the lock, or
   // later by the last decision still using it.
   return absl::OkStatus();
@@ -192,6 +236,21 @@ absl::StatusOr<eval::Decision> Engine::Decide(std::string_view json,
     return absl::FailedPreconditionError("no policy set is loaded");
   }
   return s->Decide(json, explain);
+}
+
+absl::StatusOr<eval::Verdict> Engine::Classify(
+    std::string_view json, DecisionScratch& scratch) const {
+  DecisionScratch::Impl& s = *scratch.impl_;
+  const uint64_t generation = generation_.load(std::memory_order_acquire);
+  if (s.generation != generation || s.snapshot == nullptr) {
+    // The set changed (or first use): take the lock once to pick it up.
+    s.snapshot = snapshot();
+    s.generation = generation;
+    if (s.snapshot == nullptr) {
+      return absl::FailedPreconditionError("no policy set is loaded");
+    }
+  }
+  return s.snapshot->Classify(json, scratch);
 }
 
 absl::StatusOr<eval::Decision> Engine::Decide(const Request& request,

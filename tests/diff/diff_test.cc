@@ -170,11 +170,14 @@ class JitDiff : public ::testing::TestWithParam<int> {};
 
 TEST_P(JitDiff, RandomPolicies) {
   std::string why;
-  // Production code is -O2; two shards in eight compile at -O0, so code
-  // that only works optimised (or only unoptimised) shows.
+  // Production code is the quick tier, then -O2: of every four shards two
+  // check -O2, one the quick tier and one -O0, so code that only works
+  // optimised (or only unoptimised) shows. SIGNOFF_DIFF_JIT_OPT overrides
+  // (-1: the quick tier).
   int shard = GetParam();
-  int opt_level =
-      static_cast<int>(EnvInt("SIGNOFF_DIFF_JIT_OPT", shard % 4 == 3 ? 0 : 2));
+  const int by_shard[] = {2, -1, 2, 0};
+  int opt_level = static_cast<int>(
+      EnvInt("SIGNOFF_DIFF_JIT_OPT", by_shard[shard % 4]));
   std::optional<Backend> jit = JitBackend(&why, opt_level);
   if (!jit) GTEST_SKIP() << why;
   RunShard(*jit, shard, "Shards/JitDiff",

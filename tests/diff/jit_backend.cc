@@ -17,11 +17,16 @@ std::optional<Backend> JitBackend(std::string* why, int opt_level) {
     return std::nullopt;
   }
   Backend backend;
-  backend.name = "JIT -O" + std::to_string(opt_level);
+  backend.name = opt_level < 0 ? std::string("JIT quick tier")
+                               : "JIT -O" + std::to_string(opt_level);
   backend.prepare = [opt_level](std::shared_ptr<const ir::Policy> policy)
       -> absl::StatusOr<BackendInstance> {
+    // One tier alone, so each shard knows which code generator it checks.
     jit::JitOptions options;
-    options.opt_level = opt_level;
+    options.tiered = false;
+    options.tier = opt_level < 0 ? jit::JitTier::kQuick
+                                 : jit::JitTier::kOptimized;
+    options.opt_level = opt_level < 0 ? 2 : opt_level;
     absl::StatusOr<std::unique_ptr<jit::CompiledPolicy>> compiled =
         jit::CompiledPolicy::Compile(policy, options);
     if (!compiled.ok()) return compiled.status();

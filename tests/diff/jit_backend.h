@@ -13,7 +13,8 @@
 namespace signoff::difftest {
 
 // nullopt when this binary has no JIT; `why` says so (or that the JIT
-// cannot run on this machine). `opt_level` is jit::JitOptions::opt_level.
+// cannot run on this machine). `opt_level` is jit::JitOptions::opt_level of
+// the optimised tier alone; -1 checks the quick tier alone.
 std::optional<Backend> JitBackend(std::string* why, int opt_level = 2);
 
 }  // namespace signoff::difftest

@@ -89,6 +89,10 @@ TEST_F(BindJsonTest, NotJsonIsAStatusError) {
     EXPECT_FALSE(bound.ok()) << bad;
     EXPECT_EQ(bound.status().code(), absl::StatusCode::kInvalidArgument);
   }
+  // nlohmann stops at a NUL; what follows must not be silently ignored.
+  const std::string nul("{\"action\": \"a.b\"}\0 ]] garbage", 31);
+  EXPECT_EQ(BindJson(policy_, nul).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(BindJsonTest, RequestMustBeAnObject) {

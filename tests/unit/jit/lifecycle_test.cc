@@ -67,9 +67,11 @@ TEST(JitLifecycleTest, GeneratedCodeDispatchesOnTheActionAndChecksOverflow) {
   ASSERT_NE(policy, nullptr);
   JitOptions options;
   options.keep_llvm_ir = true;
+  options.tiered = false;  // the optimised tier only
   std::unique_ptr<CompiledPolicy> compiled = CompileOrDie(policy, options);
   ASSERT_NE(compiled, nullptr);
-  const std::string& ir = compiled->llvm_ir();
+  EXPECT_EQ(compiled->tier(), JitTier::kOptimized);
+  const std::string ir = compiled->llvm_ir();
   EXPECT_NE(ir.find("switch i64"), std::string::npos) << ir;
   EXPECT_NE(ir.find("llvm.smul.with.overflow.i64"), std::string::npos) << ir;
   // Each action has a function of its own, into which its rules were
@@ -89,12 +91,60 @@ TEST(JitLifecycleTest, GeneratedCodeDispatchesOnTheActionAndChecksOverflow) {
   }
 }
 
+// A tiered compile decides with quick code at once and with optimised code
+// after the background compile; both decide as the interpreter does.
+TEST(JitLifecycleTest, TieredCompileSwitchesToOptimisedCode) {
+  std::shared_ptr<const ir::Policy> policy = CompileSource(ManyRules(6));
+  ASSERT_NE(policy, nullptr);
+  JitOptions options;
+  options.keep_llvm_ir = true;
+  std::unique_ptr<CompiledPolicy> compiled = CompileOrDie(policy, options);
+  ASSERT_NE(compiled, nullptr);
+  auto decide_all = [&] {
+    for (int action : {0, 2, 5}) {
+      for (int64_t n : {int64_t{1}, int64_t{1} << 62}) {
+        eval::BoundRequest request = Request(*policy, action, n, "prod");
+        EXPECT_EQ(Describe(*policy, compiled->Evaluate(request)),
+                  Describe(*policy, interp::Evaluate(*policy, request)));
+      }
+    }
+  };
+  decide_all();  // whichever tier is in use now
+  ASSERT_TRUE(compiled->WaitForOptimizedCode().ok());
+  EXPECT_EQ(compiled->tier(), JitTier::kOptimized);
+  // The optimised module's IR: rules inlined into their action's function.
+  EXPECT_EQ(compiled->llvm_ir().find("@rule_"), std::string::npos);
+  decide_all();
+  // Not tiered: the quick tier alone stays.
+  options.tiered = false;
+  options.tier = JitTier::kQuick;
+  std::unique_ptr<CompiledPolicy> quick = CompileOrDie(policy, options);
+  ASSERT_NE(quick, nullptr);
+  EXPECT_TRUE(quick->WaitForOptimizedCode().ok());
+  EXPECT_EQ(quick->tier(), JitTier::kQuick);
+  eval::BoundRequest request = Request(*policy, 3, 7, "prod");
+  EXPECT_EQ(Describe(*policy, quick->Evaluate(request)),
+            Describe(*policy, interp::Evaluate(*policy, request)));
+}
+
+// Destroying a policy right after a tiered compile waits for the
+// background compile instead of pulling the code from under it.
+TEST(JitLifecycleTest, DestroyingDuringTheBackgroundCompileIsSafe) {
+  std::shared_ptr<const ir::Policy> policy = CompileSource(ManyRules(40));
+  ASSERT_NE(policy, nullptr);
+  for (int i = 0; i < 5; ++i) {
+    std::unique_ptr<CompiledPolicy> compiled = CompileOrDie(policy);
+    ASSERT_NE(compiled, nullptr);
+  }
+}
+
 TEST(JitLifecycleTest, OptimisationLevelsAgree) {
   std::shared_ptr<const ir::Policy> policy = CompileSource(ManyRules(4));
   ASSERT_NE(policy, nullptr);
   for (int level : {0, 1, 2, 3}) {
     JitOptions options;
     options.opt_level = level;
+    options.tiered = false;
     std::unique_ptr<CompiledPolicy> compiled = CompileOrDie(policy, options);
     ASSERT_NE(compiled, nullptr);
     eval::BoundRequest request = Request(*policy, 2, 1000, "e2");
