@@ -88,6 +88,10 @@ int RunEval(const std::vector<std::string>& argv) {
   EngineOptions options;
   options.backend =
       engine_name == "jit" ? Backend::kJit : Backend::kInterpreter;
+  // One request: the quick tier alone (an optimised compile would only
+  // delay the exit). A stream: tiered, so long replays run optimised code.
+  options.jit_tiering = jsonl ? EngineOptions::JitTiering::kTiered
+                              : EngineOptions::JitTiering::kQuickOnly;
   if (directory) {
     options.directory_member = [dir = &*directory](std::string_view group,
                                                    std::string_view id) {

@@ -114,7 +114,9 @@ class CompiledPolicy::Impl {
   // Declared last, joined first (~Impl): the background optimisation, which
   // uses the members above.
   std::thread optimizer;
+  std::atomic<bool> cancel{false};  // set on destruction
   ~Impl() {
+    cancel.store(true, std::memory_order_relaxed);
     if (optimizer.joinable()) optimizer.join();
   }
 };
@@ -134,9 +136,11 @@ void CompiledPolicy::Impl::Optimize(std::unique_ptr<llvm::LLVMContext> context,
                                     JitOptions options) {
   std::string ir;
   absl::StatusOr<std::unique_ptr<llvm::MemoryBuffer>> object =
-      internal::CompileToObject(
-          *module, {.quick = false, .opt_level = options.opt_level},
-          options.keep_llvm_ir ? &ir : nullptr);
+      cancel.load(std::memory_order_relaxed)
+          ? absl::CancelledError("jit: compile cancelled")
+          : internal::CompileToObject(
+                *module, {.quick = false, .opt_level = options.opt_level},
+                options.keep_llvm_ir ? &ir : nullptr, &cancel);
   module.reset();
   context.reset();
   absl::StatusOr<std::unique_ptr<internal::NativeCode>> loaded =

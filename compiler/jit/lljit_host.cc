@@ -138,7 +138,8 @@ NativeCode::~NativeCode() {
 absl::Status HostStatus() { return Host::Get().status(); }
 
 absl::StatusOr<std::unique_ptr<llvm::MemoryBuffer>> CompileToObject(
-    llvm::Module& module, const CompileProfile& profile, std::string* ir_text) {
+    llvm::Module& module, const CompileProfile& profile, std::string* ir_text,
+    const std::atomic<bool>* cancel) {
   Host& host = Host::Get();
   if (!host.status().ok()) return host.status();
   // The host's data layout and triple are fixed once created: no lock.
@@ -162,6 +163,9 @@ absl::StatusOr<std::unique_ptr<llvm::MemoryBuffer>> CompileToObject(
       builder->createTargetMachine();
   if (!machine) return ToStatus(machine.takeError(), "target machine");
   if (absl::Status s = Optimize(module, **machine, profile); !s.ok()) return s;
+  if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
+    return absl::CancelledError("jit: compile cancelled");
+  }
   if (ir_text != nullptr) {
     ir_text->clear();
     llvm::raw_string_ostream out(*ir_text);

@@ -11,6 +11,7 @@
 #ifndef SIGNOFF_COMPILER_JIT_LLJIT_HOST_H_
 #define SIGNOFF_COMPILER_JIT_LLJIT_HOST_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -60,8 +61,11 @@ struct CompileProfile {
 // for the host. Takes no lock: modules in different contexts compile in
 // parallel. When `ir_text` is not null it receives the optimised module as
 // LLVM assembly.
+// `cancel`, when given and set, stops the work between optimisation and
+// code generation (Cancelled).
 absl::StatusOr<std::unique_ptr<llvm::MemoryBuffer>> CompileToObject(
-    llvm::Module& module, const CompileProfile& profile, std::string* ir_text);
+    llvm::Module& module, const CompileProfile& profile, std::string* ir_text,
+    const std::atomic<bool>* cancel = nullptr);
 
 // Links `object` into the JIT under a new ResourceTracker and looks up
 // `entry_name` (serialised on the host's mutex; linking is quick).

@@ -195,8 +195,15 @@ absl::Status Engine::Install(std::unique_ptr<driver::Compilation> c) {
       snapshot->fallback_reason_ = why_not;
     } else {
 #ifdef SIGNOFF_HAVE_JIT
+      jit::JitOptions jit_options;
+      jit_options.tiered =
+          options_.jit_tiering == EngineOptions::JitTiering::kTiered;
+      jit_options.tier =
+          options_.jit_tiering == EngineOptions::JitTiering::kQuickOnly
+              ? jit::JitTier::kQuick
+              : jit::JitTier::kOptimized;
       absl::StatusOr<std::unique_ptr<jit::CompiledPolicy>> compiled =
-          jit::CompiledPolicy::Compile(snapshot->policy_);
+          jit::CompiledPolicy::Compile(snapshot->policy_, jit_options);
       if (compiled.ok()) {
         snapshot->jit_ = *std::move(compiled);
         snapshot->backend_ = Backend::kJit;

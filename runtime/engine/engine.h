@@ -91,6 +91,14 @@ struct EngineOptions {
   // created with kJit in a build or on a machine without a JIT then fails
   // every load with FailedPrecondition. For benchmarks and tests.
   bool jit_fallback = true;
+  // How the JIT compiles a set. Tiered (the default): the set decides with
+  // quickly compiled code as soon as that is loaded, and optimised code
+  // replaces it from a background thread (destroying the set waits for
+  // that thread). kQuickOnly suits one-shot tools that decide a few
+  // requests and exit; kOptimizedOnly waits for the best code before the
+  // load returns.
+  enum class JitTiering { kTiered, kQuickOnly, kOptimizedOnly };
+  JitTiering jit_tiering = JitTiering::kTiered;
   // Lifetimes and veto count for clauses a rule leaves out (LANGUAGE.md §5.4).
   eval::Defaults defaults;
   // Membership of identity `id` in the runtime directory's group `group`

@@ -233,7 +233,9 @@ TEST(ClassifyTest, TheJitFastPathTakesValidExampleRequests) {
     eval::Verdict verdict;
     const bool taken = jit->DecideFast(request, scratch, verdict) ==
                        jit::FastResult::kDecided;
-    if (taken) EXPECT_EQ(verdict.kind, decision->kind) << path;
+    if (taken) {
+      EXPECT_EQ(verdict.kind, decision->kind) << path;
+    }
     // Allow and deny never need a message rendered: always fast. (The
     // examples' `require` rules interpolate params into their messages,
     // which the fast path leaves to the full one.)
