@@ -1,8 +1,9 @@
 // Shared pieces of the `signoff` command-line tool.
 //
 // Exit codes (stable, documented in README.md):
-//   0 success; 1 policy errors or failing tests; 2 usage, I/O, or input that
-//   is not JSON; 3 and 4 are reserved for `signoff request` outcomes.
+//   0 success; 1 policy errors, failing tests, or a tampered audit log;
+//   2 usage, I/O, configuration, or input that is not JSON; 3 and 4 are
+//   reserved for `signoff request` outcomes.
 #ifndef SIGNOFF_CLI_CLI_H_
 #define SIGNOFF_CLI_CLI_H_
 
@@ -73,6 +74,9 @@ int RunCheck(const std::vector<std::string>& argv);
 int RunFmt(const std::vector<std::string>& argv);
 int RunEval(const std::vector<std::string>& argv);
 int RunTest(const std::vector<std::string>& argv);
+int RunServe(const std::vector<std::string>& argv);
+int RunKeys(const std::vector<std::string>& argv);
+int RunAudit(const std::vector<std::string>& argv);
 
 }  // namespace signoff::cli
 

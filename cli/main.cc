@@ -30,12 +30,25 @@ commands:
       --directory FILE                   directory.yaml for directory(...) groups
       --engine jit|interp                native code (default) or the reference interpreter
   test PATH...         run the `test` blocks of *_test.signoff files
+  serve                run the HTTP server (SIGHUP reloads, SIGINT/SIGTERM stop)
+      --config FILE                      signoff.yaml
+      --engine jit|interp                native code (default) or the reference interpreter
+  keys                 print the JWKS of the signing key (GET /v1/keys); create it if missing
+      --config FILE | --keys DIR         the configuration's `keys`, or a keys directory
+  audit verify         check the audit log: "audit log OK: N entries", or the first bad entry
+      --config FILE | --db PATH | --file EXPORT.jsonl
+      --keys DIR | --jwks FILE           public key for the signed checkpoints
+  audit export         write the audit log as JSON Lines
+      --config FILE | --db PATH
+      --after SEQ                        only entries after SEQ
+      -o, --output FILE                  write to FILE instead of stdout
 
 options:
   -h, --help           show this help
   --version            show the version
 
-exit codes: 0 success; 1 policy errors or failing tests; 2 usage, I/O, or input that is not JSON
+exit codes: 0 success; 1 policy errors, failing tests, or a tampered audit log;
+            2 usage, I/O, configuration, or input that is not JSON
 )";
 
 }  // namespace
@@ -66,6 +79,9 @@ int main(int argc, char** argv) {
   if (command == "fmt") return signoff::cli::RunFmt(rest);
   if (command == "eval") return signoff::cli::RunEval(rest);
   if (command == "test") return signoff::cli::RunTest(rest);
+  if (command == "serve") return signoff::cli::RunServe(rest);
+  if (command == "keys") return signoff::cli::RunKeys(rest);
+  if (command == "audit") return signoff::cli::RunAudit(rest);
   signoff::cli::PrintError("unknown command `" + command +
                            "`; run `signoff --help` for the list");
   return signoff::cli::kExitUsage;

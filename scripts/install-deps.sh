@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   antlr4 libantlr4-runtime-dev default-jre-headless
   libabsl-dev nlohmann-json3-dev libre2-dev libssl-dev libsimdjson-dev
-  libsqlite3-dev
+  libsqlite3-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev
   llvm-19-dev
   nodejs npm

@@ -64,24 +64,6 @@ std::vector<std::pair<std::string_view, Value>> BindEntity(
   return given;
 }
 
-// Whether `name` is identifiers joined by `.` (LANGUAGE.md §2).
-bool IsActionName(std::string_view name) {
-  bool segment_start = true;
-  for (char c : name) {
-    bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-    bool digit = c >= '0' && c <= '9';
-    if (c == '.') {
-      if (segment_start) return false;
-      segment_start = true;
-    } else if (letter || (digit && !segment_start)) {
-      segment_start = false;
-    } else {
-      return false;
-    }
-  }
-  return !segment_start;
-}
-
 const json* Find(const json& object, std::string_view key) {
   auto it = object.find(std::string(key));
   return it == object.end() ? nullptr : &*it;
@@ -124,6 +106,23 @@ void BindParams(const ir::Policy& policy, JsonConverter& converter,
 }
 
 }  // namespace
+
+bool IsActionName(std::string_view name) {
+  bool segment_start = true;
+  for (char c : name) {
+    bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    bool digit = c >= '0' && c <= '9';
+    if (c == '.') {
+      if (segment_start) return false;
+      segment_start = true;
+    } else if (letter || (digit && !segment_start)) {
+      segment_start = false;
+    } else {
+      return false;
+    }
+  }
+  return !segment_start;
+}
 
 absl::StatusOr<BoundRequest> BindJson(const ir::Policy& policy,
                                       std::string_view text) {

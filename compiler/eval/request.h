@@ -29,6 +29,10 @@ struct BoundRequest {
   bool valid() const { return errors.empty(); }
 };
 
+// Whether `name` is an action name: identifiers joined by `.`, as in
+// `data.export` (LANGUAGE.md §2).
+bool IsActionName(std::string_view name);
+
 // Binds a JSON request (LANGUAGE.md §6). `approver` slots are left at their
 // zero values. InvalidArgument when `json` is not JSON.
 absl::StatusOr<BoundRequest> BindJson(const ir::Policy& policy,

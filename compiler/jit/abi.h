@@ -37,6 +37,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 #include <type_traits>
 
 #include "stdlib/builtins.h"
@@ -122,6 +123,15 @@ inline constexpr uint64_t kResultSize = sizeof(RuleResult);
 }  // namespace offsets
 
 using EntryFunction = int64_t(const NativeRequest*, RuleResult*);
+
+// The verdict entry, named like the entry plus this suffix, has the same
+// signature but writes only the rules that are candidates or errors (what
+// a verdict needs), and not necessarily in rule order: in each declared
+// action's function, rules whose first condition compares one string slot
+// with literals (`params.resource == "x"`, `... in ["x", "y"]`) are reached
+// by a switch on that slot's interned id, so rules whose first condition
+// fails cost nothing. The caller sorts the few results it gets.
+inline constexpr std::string_view kVerdictSuffix = "_verdict";
 
 }  // namespace signoff::jit::internal
 

@@ -65,7 +65,8 @@ class Codegen {
   Codegen(const ir::Policy& policy, const Interner& interner,
           ConstantPool& pool, llvm::Module& module);
 
-  // Emits the rule functions and the entry function `entry_name`.
+  // Emits the rule functions, the entry function `entry_name` and the
+  // verdict entry `entry_name` + kVerdictSuffix (abi.h).
   absl::Status Run(const std::string& entry_name);
   // Evaluation error texts by error id.
   const std::vector<std::string>& errors() const { return errors_; }
@@ -77,6 +78,21 @@ class Codegen {
                  const std::vector<llvm::Function*>& rules);
   llvm::Function* EmitGeneric(llvm::Function* function,
                               const std::vector<llvm::Function*>& rules);
+  void EmitDispatch(
+      llvm::Function* entry,
+      const std::vector<std::pair<size_t, llvm::Function*>>& cases,
+      llvm::Function* generic);
+  // --- codegen_verdict.cc: the verdict entry (abi.h) ---
+  void EmitVerdictEntry(const std::string& entry_name,
+                        const std::vector<llvm::Function*>& rules,
+                        llvm::Function* generic);
+  llvm::Function* EmitVerdictAction(size_t action,
+                                    const std::vector<size_t>& matched,
+                                    const std::vector<llvm::Function*>& rules);
+  // Calls `rule` and, when it is a candidate or an error, appends its
+  // result at *count.
+  void EmitVerdictRule(size_t rule, llvm::Function* function,
+                       llvm::Value* out, llvm::AllocaInst* count);
   void EmitStore(llvm::Value* out, llvm::Value* n, size_t rule,
                  llvm::Value* packed);
   void BeginFunction(llvm::Function* function);

@@ -170,7 +170,18 @@ void Codegen::EmitEntry(const std::string& entry_name,
     cases.emplace_back(a, function);
   }
   llvm::Function* generic = EmitGeneric(make("generic", false), rules);
+  EmitVerdictEntry(entry_name + std::string(kVerdictSuffix), rules, generic);
 
+  EmitDispatch(entry, cases, generic);
+}
+
+// The body of an entry: a switch on the route to the declared actions'
+// functions, -1 to `generic`, by tail calls; no results for a declared
+// action no rule matches.
+void Codegen::EmitDispatch(
+    llvm::Function* entry,
+    const std::vector<std::pair<size_t, llvm::Function*>>& cases,
+    llvm::Function* generic) {
   BeginFunction(entry);
   auto forward = [&](llvm::Function* to) {
     llvm::CallInst* call =

@@ -101,7 +101,12 @@ class CompiledPolicy::Impl {
                 std::unique_ptr<llvm::Module> module, std::string entry_name,
                 JitOptions options);
 
+  internal::EntryFunction* verdict_entry() const {
+    return current_verdict.load(std::memory_order_acquire);
+  }
+
   std::atomic<internal::EntryFunction*> current{nullptr};
+  std::atomic<internal::EntryFunction*> current_verdict{nullptr};
   std::atomic<JitTier> current_tier{JitTier::kQuick};
   mutable std::mutex mu;
   mutable std::condition_variable optimized_cv;
@@ -125,6 +130,7 @@ void CompiledPolicy::Impl::Install(std::unique_ptr<internal::NativeCode> code_,
                                    JitTier tier) {
   std::lock_guard<std::mutex> lock(mu);
   current.store(code_->entry(), std::memory_order_release);
+  current_verdict.store(code_->verdict_entry(), std::memory_order_release);
   current_tier.store(tier, std::memory_order_release);
   code.push_back(std::move(code_));
 }
@@ -267,7 +273,15 @@ FastResult CompiledPolicy::DecideBound(
   if (s.results.size() < policy.rules.size()) {
     s.results.resize(policy.rules.size());
   }
-  const int64_t count = impl_->entry()(&native, s.results.data());
+  const int64_t count = impl_->verdict_entry()(&native, s.results.data());
+  // The verdict entry lists only candidates and errors, and indexed rules
+  // after the others: back to rule order (a handful of results).
+  for (int64_t i = 1; i < count; ++i) {
+    for (int64_t j = i; j > 0 && s.results[j].rule < s.results[j - 1].rule;
+         --j) {
+      std::swap(s.results[j], s.results[j - 1]);
+    }
+  }
 
   // §5.4 on the rule results (in rule order): deny overrides, then
   // require, then allow, then the default.
@@ -284,6 +298,11 @@ FastResult CompiledPolicy::DecideBound(
           deny = true;
           break;
         case ir::Effect::kRequire:
+          // Rendering its message may fail, making it an error: a deny,
+          // and one of a deny's deciding rules. Only the full path knows.
+          if (impl_->message_may_fail[result.rule]) {
+            return FastResult::kSlowPath;
+          }
           require = true;
           break;
         case ir::Effect::kAllow:
@@ -314,10 +333,6 @@ FastResult CompiledPolicy::DecideBound(
     const ir::Effect effect =
         error ? ir::Effect::kDeny : policy.rules[result.rule].effect;
     if (effect != deciding) continue;
-    if (effect == ir::Effect::kRequire &&
-        impl_->message_may_fail[result.rule]) {
-      return FastResult::kSlowPath;
-    }
     s.rules.push_back(static_cast<uint32_t>(result.rule));
   }
   verdict.kind = deny      ? eval::DecisionKind::kDeny

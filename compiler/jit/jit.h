@@ -91,9 +91,9 @@ enum class FastResult {
   // The fast path leaves this request to the full one (eval::BindJson,
   // Evaluate, eval::Combine), which gives the same verdict: invalid
   // requests (their errors need the reference binder's texts), text that
-  // is not JSON, forms the fast binder does not take, and verdicts whose
-  // kind depends on rendering a `require` message with interpolations
-  // (rendering can fail, making the decision a deny).
+  // is not JSON, forms the fast binder does not take, and any request with
+  // a `require` candidate whose message interpolates expressions (rendering
+  // can fail, which makes that rule an error: a deny and a deciding rule).
   kSlowPath,
 };
 

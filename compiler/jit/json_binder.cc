@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "compiler/eval/request.h"
 #include "compiler/jit/json_binder_support.h"
 #include "stdlib/absl_compat.h"
 #include "stdlib/builtins.h"
@@ -483,7 +484,7 @@ JsonBinder::Result JsonBinder::Bind(std::string_view json,
     action_token = value.raw_json_token().data();
     if (value.get_string().get(action)) return Result::kSlowPath;
   }
-  if (!IsActionName(action)) return Result::kSlowPath;  // also ""
+  if (!eval::IsActionName(action)) return Result::kSlowPath;  // also ""
   auto id = plan_->action_ids.find(AsAbsl(action));
   int action_id = id == plan_->action_ids.end() ? -1 : id->second;
   const BinderAction* schema =

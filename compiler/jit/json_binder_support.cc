@@ -98,23 +98,6 @@ void BuildBinderPlan(const ir::Policy& policy, const Interner& interner,
   }
 }
 
-bool IsActionName(std::string_view name) {
-  bool segment_start = true;
-  for (char c : name) {
-    bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-    bool digit = c >= '0' && c <= '9';
-    if (c == '.') {
-      if (segment_start) return false;
-      segment_start = true;
-    } else if (letter || (digit && !segment_start)) {
-      segment_start = false;
-    } else {
-      return false;
-    }
-  }
-  return !segment_start;
-}
-
 std::optional<int64_t> ParseCanonicalUtcTime(std::string_view text) {
   // "YYYY-MM-DDThh:mm:ssZ": digits everywhere but these positions.
   if (text.size() != 20 || text[4] != '-' || text[7] != '-' ||

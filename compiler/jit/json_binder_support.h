@@ -63,10 +63,6 @@ struct BinderPlan {
 void BuildBinderPlan(const ir::Policy& policy, const Interner& interner,
                      BinderPlan& plan);
 
-// eval::BindJson's rule for `action` (bind_json.cc): identifiers joined by
-// `.`, as in `data.export`.
-bool IsActionName(std::string_view name);
-
 // Unix seconds of `text` when it is exactly "YYYY-MM-DDThh:mm:ssZ" naming a
 // valid UTC civil time (seconds 00-59), computed without allocating; what
 // stdlib::ParseRfc3339 gives for it. nullopt for every other text, valid or

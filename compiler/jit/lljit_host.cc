@@ -120,8 +120,11 @@ struct NativeCode::Tracker {
   llvm::orc::ResourceTrackerSP tracker;
 };
 
-NativeCode::NativeCode(std::unique_ptr<Tracker> tracker, EntryFunction* entry)
-    : tracker_(std::move(tracker)), entry_(entry) {}
+NativeCode::NativeCode(std::unique_ptr<Tracker> tracker, EntryFunction* entry,
+                       EntryFunction* verdict_entry)
+    : tracker_(std::move(tracker)),
+      entry_(entry),
+      verdict_entry_(verdict_entry) {}
 
 NativeCode::~NativeCode() {
   if (tracker_ == nullptr || !tracker_->tracker) return;
@@ -197,8 +200,16 @@ absl::StatusOr<std::unique_ptr<NativeCode>> LoadObject(
     llvm::consumeError(tracker->tracker->remove());
     return status;
   }
+  llvm::Expected<llvm::orc::ExecutorAddr> verdict =
+      jit.lookup(entry_name + std::string(kVerdictSuffix));
+  if (!verdict) {
+    absl::Status status = ToStatus(verdict.takeError(), "linking");
+    llvm::consumeError(tracker->tracker->remove());
+    return status;
+  }
   return std::make_unique<NativeCode>(std::move(tracker),
-                                      address->toPtr<EntryFunction*>());
+                                      address->toPtr<EntryFunction*>(),
+                                      verdict->toPtr<EntryFunction*>());
 }
 
 std::string UniqueEntryName() {

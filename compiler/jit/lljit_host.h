@@ -30,16 +30,19 @@ namespace signoff::jit::internal {
 class NativeCode {
  public:
   struct Tracker;
-  NativeCode(std::unique_ptr<Tracker> tracker, EntryFunction* entry);
+  NativeCode(std::unique_ptr<Tracker> tracker, EntryFunction* entry,
+             EntryFunction* verdict_entry);
   ~NativeCode();
   NativeCode(const NativeCode&) = delete;
   NativeCode& operator=(const NativeCode&) = delete;
 
   EntryFunction* entry() const { return entry_; }
+  EntryFunction* verdict_entry() const { return verdict_entry_; }
 
  private:
   std::unique_ptr<Tracker> tracker_;
   EntryFunction* entry_;
+  EntryFunction* verdict_entry_;
 };
 
 // OK when the native target is initialised and the JIT was created.
@@ -68,7 +71,8 @@ absl::StatusOr<std::unique_ptr<llvm::MemoryBuffer>> CompileToObject(
     const std::atomic<bool>* cancel = nullptr);
 
 // Links `object` into the JIT under a new ResourceTracker and looks up
-// `entry_name` (serialised on the host's mutex; linking is quick).
+// `entry_name` and its verdict entry (abi.h kVerdictSuffix); serialised on
+// the host's mutex; linking is quick.
 absl::StatusOr<std::unique_ptr<NativeCode>> LoadObject(
     std::unique_ptr<llvm::MemoryBuffer> object, const std::string& entry_name);
 

@@ -28,11 +28,15 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "compiler/eval/request.h"
+#include "compiler/eval/decision.h"
+#include "compiler/interp/interpreter.h"
 #include "compiler/jit/flat_request.h"
+#include "compiler/jit/jit.h"
 #include "compiler/jit/json_binder.h"
 #include "compiler/jit/runtime_calls.h"
 #include "stdlib/absl_compat.h"
 #include "tests/diff/harness.h"
+#include "tests/testing/native_slots.h"
 #include "tests/diff/policy_gen.h"
 #include "tests/diff/request_gen.h"
 
@@ -56,69 +60,7 @@ int64_t EnvInt(const char* name, int64_t fallback) {
   return parsed;
 }
 
-std::string Quote(const FlatString& s) {
-  std::string out = "\"";
-  for (int64_t i = 0; i < s.size; ++i) {
-    unsigned char c = static_cast<unsigned char>(s.data[i]);
-    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-      absl::StrAppendFormat(&out, "\\x%02x", c);
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  absl::StrAppend(&out, "\"#", s.id);
-  return out;
-}
-
-// The slots as text, one line each: equal iff native code sees equal slots.
-std::string DescribeSlots(const ir::Policy& policy, const NativeSlot* slots) {
-  std::string out;
-  for (size_t i = 0; i < policy.slots.size(); ++i) {
-    const NativeSlot& slot = slots[i];
-    absl::StrAppend(&out, i, " ",
-                    AsAbsl(ir::SlotSourceName(policy.slots[i].source)), ".",
-                    policy.slots[i].field, ": present=", slot.present, " ");
-    switch (policy.slots[i].type) {
-      case Type::kString:
-        absl::StrAppend(&out, Quote(slot.s));
-        break;
-      case Type::kListString:
-        for (int64_t k = 0; k < slot.list.size; ++k) {
-          absl::StrAppend(
-              &out, k ? "," : "[",
-              Quote(static_cast<const FlatString*>(slot.list.data)[k]));
-        }
-        absl::StrAppend(&out, slot.list.size ? "]" : "[]");
-        break;
-      case Type::kListInt:
-        for (int64_t k = 0; k < slot.list.size; ++k) {
-          absl::StrAppend(&out, k ? "," : "[",
-                          static_cast<const int64_t*>(slot.list.data)[k]);
-        }
-        absl::StrAppend(&out, slot.list.size ? "]" : "[]");
-        break;
-      case Type::kMapStringString:
-        for (int64_t k = 0; k < slot.list.size; ++k) {
-          const FlatMapEntry& e =
-              static_cast<const FlatMapEntry*>(slot.list.data)[k];
-          absl::StrAppend(&out, k ? "," : "{", Quote(e.key), ":",
-                          Quote(e.value));
-        }
-        absl::StrAppend(&out, slot.list.size ? "}" : "{}");
-        break;
-      case Type::kIp:
-        for (unsigned char byte : slot.ip) {
-          absl::StrAppendFormat(&out, "%02x", byte);
-        }
-        break;
-      default:
-        absl::StrAppend(&out, slot.i);
-        break;
-    }
-    out += "\n";
-  }
-  return out;
-}
+using testing::DescribeSlots;
 
 struct Counts {
   int64_t policies = 0;
@@ -173,11 +115,11 @@ class Checker {
     }
     FlatRequest flat(policy_, interner_, *reference, nullptr,
                      reference->action_id, generic_);
-    if (Quote(scratch_.action()) != Quote(flat.native()->action) ||
+    if (testing::QuoteFlat(scratch_.action()) != testing::QuoteFlat(flat.native()->action) ||
         scratch_.action_id() != reference->action_id) {
-      return absl::StrCat("action ", Quote(scratch_.action()), " id ",
+      return absl::StrCat("action ", testing::QuoteFlat(scratch_.action()), " id ",
                           scratch_.action_id(), ", BindJson ",
-                          Quote(flat.native()->action), " id ",
+                          testing::QuoteFlat(flat.native()->action), " id ",
                           reference->action_id);
     }
     std::string got = DescribeSlots(policy_, scratch_.slots());
@@ -316,6 +258,79 @@ TEST(BinderDiff, FastBinderAgreesWithBindJson) {
   EXPECT_LT(static_cast<double>(counts.valid_slow) / counts.valid, 0.05)
       << counts.valid_slow << " of " << counts.valid
       << " valid requests took the slow path";
+}
+
+std::string DescribeVerdict(const ir::Policy& policy, const eval::Verdict& v) {
+  std::string out(eval::DecisionKindName(v.kind));
+  if (v.decided_by_default) out += " (default)";
+  if (v.invalid_request) out += " (invalid)";
+  for (uint32_t r : v.rules) {
+    out += " ";
+    out += r < policy.rules.size() ? policy.rules[r].name : "?";
+  }
+  return out;
+}
+
+// The whole fast path (binder, verdict entry with its first-condition
+// index, §5.4 on the results) against the reference decision: whenever
+// CompiledPolicy::DecideFast decides, its verdict is the interpreter's.
+// Policies alternate between the quick and the optimised tier.
+TEST(BinderDiff, FastVerdictAgreesWithTheFullDecision) {
+  int64_t cases = EnvInt("SIGNOFF_DIFF_VERDICT_CASES",
+                         EnvInt("SIGNOFF_DIFF_CASES", 100000) / 10);
+  int64_t per_policy =
+      std::max<int64_t>(1, EnvInt("SIGNOFF_DIFF_REQUESTS", 50));
+  uint64_t base = static_cast<uint64_t>(EnvInt("SIGNOFF_DIFF_SEED", 1)) + 77;
+  int64_t policies = (cases + per_policy - 1) / per_policy;
+  int64_t compared = 0;
+  int64_t fast = 0;
+  int reported = 0;
+  for (int64_t p = 0; p < policies; ++p) {
+    uint64_t seed = PolicySeed(base, p);
+    PolicySpec spec = GeneratePolicy(seed);
+    absl::StatusOr<CompiledSpec> compiled = CompileSpec(spec);
+    ASSERT_TRUE(compiled.ok()) << compiled.status().message();
+    const ir::Policy& policy = *compiled->policy;
+    jit::JitOptions options;
+    options.tiered = false;
+    options.tier = p % 2 == 0 ? jit::JitTier::kOptimized : jit::JitTier::kQuick;
+    auto code = jit::CompiledPolicy::Compile(compiled->policy, options);
+    ASSERT_TRUE(code.ok()) << code.status();
+    jit::FastScratch scratch;
+    for (int64_t r = 0; r < per_policy; ++r) {
+      std::string json = GenerateRequest(spec, MixSeed(seed, r));
+      absl::StatusOr<eval::BoundRequest> bound = eval::BindJson(policy, json);
+      if (!bound.ok()) continue;
+      eval::Decision decision =
+          eval::Combine(policy, *bound, interp::Evaluate(policy, *bound),
+                        eval::Defaults(), false, nullptr);
+      std::vector<uint32_t> storage;
+      const std::string want =
+          DescribeVerdict(policy, eval::VerdictOf(policy, decision, storage));
+      ++compared;
+      eval::Verdict verdict;
+      if ((*code)->DecideFast(json, scratch, verdict) !=
+          jit::FastResult::kDecided) {
+        continue;
+      }
+      ++fast;
+      const std::string got = DescribeVerdict(policy, verdict);
+      if (got == want) continue;
+      if (++reported > 5) continue;
+      ADD_FAILURE() << "policy #" << p << " (seed " << seed << ", "
+                    << (p % 2 == 0 ? "optimised" : "quick") << " tier), "
+                    << "request #" << r << ": fast " << got << ", reference "
+                    << want << "\nrequest:\n"
+                    << json << "\npolicy:\n"
+                    << spec.RenderForDisplay();
+    }
+  }
+  std::printf("[ verdict  ] %lld requests compared, %lld decided on the fast "
+              "path\n",
+              static_cast<long long>(compared), static_cast<long long>(fast));
+  std::fflush(stdout);
+  EXPECT_EQ(reported, 0);
+  EXPECT_GT(fast, compared / 4);
 }
 
 }  // namespace

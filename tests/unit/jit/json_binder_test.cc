@@ -8,6 +8,7 @@
 // valid one must bind fast), then tables of adversarial inputs pinning what
 // simdjson 3.0.1 rejects by itself and what the binder must catch.
 #include "compiler/jit/json_binder.h"
+#include "tests/testing/native_slots.h"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
@@ -63,66 +64,7 @@ namespace {
 namespace fs = std::filesystem;
 using Result = JsonBinder::Result;
 
-std::string Quote(const FlatString& s) {
-  std::string out = "\"";
-  for (int64_t i = 0; i < s.size; ++i) {
-    unsigned char c = static_cast<unsigned char>(s.data[i]);
-    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-      absl::StrAppendFormat(&out, "\\x%02x", c);
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  absl::StrAppend(&out, "\"#", s.id);
-  return out;
-}
-
-// One slot as text: equal texts iff equal slots (as native code reads them).
-std::string DescribeSlot(const NativeSlot& slot, Type type) {
-  std::string out = absl::StrCat("present=", slot.present, " ");
-  switch (type) {
-    case Type::kString:
-      absl::StrAppend(&out, Quote(slot.s));
-      break;
-    case Type::kListString: {
-      const auto* items = static_cast<const FlatString*>(slot.list.data);
-      out += "[";
-      for (int64_t i = 0; i < slot.list.size; ++i) {
-        absl::StrAppend(&out, i ? ", " : "", Quote(items[i]));
-      }
-      out += "]";
-      break;
-    }
-    case Type::kListInt: {
-      const auto* items = static_cast<const int64_t*>(slot.list.data);
-      out += "[";
-      for (int64_t i = 0; i < slot.list.size; ++i) {
-        absl::StrAppend(&out, i ? ", " : "", items[i]);
-      }
-      out += "]";
-      break;
-    }
-    case Type::kMapStringString: {
-      const auto* entries = static_cast<const FlatMapEntry*>(slot.list.data);
-      out += "{";
-      for (int64_t i = 0; i < slot.list.size; ++i) {
-        absl::StrAppend(&out, i ? ", " : "", Quote(entries[i].key), ": ",
-                        Quote(entries[i].value));
-      }
-      out += "}";
-      break;
-    }
-    case Type::kIp:
-      for (unsigned char byte : slot.ip) {
-        absl::StrAppendFormat(&out, "%02x", byte);
-      }
-      break;
-    default:
-      absl::StrAppend(&out, slot.i);
-      break;
-  }
-  return out;
-}
+using testing::DescribeSlot;
 
 std::string DescribeSlots(const ir::Policy& policy, const NativeSlot* slots) {
   std::string out;
@@ -180,9 +122,9 @@ class BinderUnderTest {
     std::string want = DescribeSlots(policy_, flat.native()->slots);
     if (scratch.slot_count() != policy_.slots.size()) {
       out.broken = absl::StrCat("slot count ", scratch.slot_count());
-    } else if (Quote(scratch.action()) != Quote(flat.native()->action)) {
-      out.broken = absl::StrCat("action ", Quote(scratch.action()), " want ",
-                                Quote(flat.native()->action));
+    } else if (testing::QuoteFlat(scratch.action()) != testing::QuoteFlat(flat.native()->action)) {
+      out.broken = absl::StrCat("action ", testing::QuoteFlat(scratch.action()), " want ",
+                                testing::QuoteFlat(flat.native()->action));
     } else if (scratch.action_id() != reference->action_id) {
       out.broken = absl::StrCat("action id ", scratch.action_id(), " want ",
                                 reference->action_id);
@@ -886,11 +828,11 @@ TEST_F(JsonBinderTest, BoundStringsDoNotPointIntoTheCallersText) {
   BindScratch scratch;
   ASSERT_EQ(binder_->binder().Bind(json, scratch), Result::kBound);
   std::string before = DescribeSlots(binder_->policy(), scratch.slots());
-  std::string action_before = Quote(scratch.action());
+  std::string action_before = testing::QuoteFlat(scratch.action());
   // Scribble over the caller's text: the bound values must not change.
   std::fill(json.begin(), json.end(), '#');
   EXPECT_EQ(DescribeSlots(binder_->policy(), scratch.slots()), before);
-  EXPECT_EQ(Quote(scratch.action()), action_before);
+  EXPECT_EQ(testing::QuoteFlat(scratch.action()), action_before);
 }
 
 TEST_F(JsonBinderTest, GrowsForLargeDocumentsAndShrinksBack) {

@@ -1,0 +1,115 @@
+// Everything a running server owns apart from HTTP: the configuration, the
+// signing key, the store, the metrics, the resolved channel secrets, and
+// the current ServingState (policy set + directory), with reload and audit
+// checkpoints. Handlers reach it through the routes that capture it; the
+// approval workflow takes its store, key, metrics and state from here.
+//
+// Create opens everything in this order, failing on the first problem:
+// the serving state (LoadServingState: policy set, directory, channels),
+// the channel secrets (config::ResolveSecrets), the signing key (keys
+// directory, created 0700/0600 when missing), the store. Nothing is
+// created on disk when the configuration, policy or environment is wrong.
+// AuditStart records the first set as `policy.loaded` (the server calls it
+// once its port is bound, before it serves).
+//
+// Reload builds a new ServingState from the same configuration (the files
+// of the policy set and directory.yaml are read again; signoff.yaml is
+// not) and swaps it in atomically. A set that fails to load is refused: the
+// old state keeps serving and the status says why. Each successful load is
+// audited as `policy.loaded` with data {"trigger", "backend", "previous"}
+// and the new digest as the entry's `policy`.
+//
+// Thread safety: every method is thread-safe. state() is a shared_ptr copy
+// under a reader lock; Reload calls are serialised among themselves and
+// never block state().
+#ifndef SIGNOFF_RUNTIME_SERVER_CONTEXT_H_
+#define SIGNOFF_RUNTIME_SERVER_CONTEXT_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "runtime/audit/checkpoint.h"
+#include "runtime/config/config.h"
+#include "runtime/config/validate.h"
+#include "runtime/crypto/ed25519.h"
+#include "runtime/engine/engine.h"
+#include "runtime/server/metrics.h"
+#include "runtime/server/server_metrics.h"
+#include "runtime/server/serving_state.h"
+#include "runtime/store/store.h"
+
+namespace signoff::server {
+
+class ServerContext {
+ public:
+  struct Options {
+    config::EnvLookup env = config::ProcessEnv();
+    Backend backend = Backend::kJit;
+    // Receives one line per start, reload and stop (no trailing newline).
+    // Called from the thread doing it; must be thread-safe. Unset: silent.
+    std::function<void(std::string_view line)> log;
+  };
+
+  // See the file comment. Errors keep the codes of LoadServingState
+  // (InvalidArgument: errors in the policy), plus the store's and the
+  // key's; FailedPrecondition for unset secrets.
+  static absl::StatusOr<std::unique_ptr<ServerContext>> Create(
+      config::Config config, Options options);
+
+  const config::Config& config() const { return config_; }
+  std::shared_ptr<const ServingState> state() const;
+  store::Store& store() const { return *store_; }
+  const crypto::SigningKey& signing_key() const { return *key_; }
+  MetricsRegistry& registry() { return registry_; }
+  ServerMetrics& metrics() { return metrics_; }
+  // Environment variable -> value, for every configured channel secret.
+  const std::map<std::string, std::string>& secrets() const { return secrets_; }
+  Backend backend() const { return options_.backend; }
+
+  // Appends `policy.loaded` (trigger "start", actor "runtime") for the
+  // current set.
+  absl::Status AuditStart();
+
+  // `actor` is who asked ("runtime" for SIGHUP, or an admin's identity);
+  // `trigger` says how ("start", "sighup", "api"). Returns the new state.
+  absl::StatusOr<std::shared_ptr<const ServingState>> Reload(
+      std::string_view actor, std::string_view trigger);
+
+  // Signs and stores a checkpoint of the audit head (Store::CheckpointHead);
+  // nullopt when the log is empty. A head already covered returns the
+  // existing checkpoint without signing again.
+  absl::StatusOr<std::optional<audit::Checkpoint>> Checkpoint();
+
+  void Log(std::string_view line) const;
+
+ private:
+  ServerContext(config::Config config, Options options);
+  absl::Status AuditLoaded(const ServingState& state, std::string_view actor,
+                           std::string_view trigger, std::string_view previous);
+
+  const config::Config config_;
+  const Options options_;
+  std::unique_ptr<crypto::SigningKey> key_;
+  std::unique_ptr<store::Store> store_;
+  std::map<std::string, std::string> secrets_;
+  MetricsRegistry registry_;
+  ServerMetrics metrics_;
+
+  std::atomic<int64_t> last_checkpoint_seq_{0};  // for the metric
+  std::mutex reload_mu_;                         // serialises Reload
+  mutable std::shared_mutex state_mu_;
+  std::shared_ptr<const ServingState> state_;  // guarded by state_mu_
+};
+
+}  // namespace signoff::server
+
+#endif  // SIGNOFF_RUNTIME_SERVER_CONTEXT_H_
