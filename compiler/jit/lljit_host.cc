@@ -95,11 +95,11 @@ absl::Status Optimize(llvm::Module& module, llvm::TargetMachine& machine,
   builder.crossRegisterProxies(loops, functions, cgscc, modules);
   llvm::ModulePassManager passes;
   if (profile.quick) {
-    // Inline the rule functions into their action's, then the cheap
-    // scalar clean-ups that matter for this straight-line code.
+    // The cheap scalar clean-ups that matter for this straight-line code.
+    // No inlining: each rule function is called from both entries, and
+    // inlining it twice doubles the code to select instructions for.
     if (llvm::Error error = builder.parsePassPipeline(
-            passes,
-            "cgscc(inline),function(sroa,early-cse,instcombine,simplifycfg)")) {
+            passes, "function(sroa,early-cse,instcombine,simplifycfg)")) {
       return ToStatus(std::move(error), "the quick pipeline");
     }
   } else if (profile.opt_level <= 0) {

@@ -50,10 +50,11 @@ absl::Status HostStatus();
 
 // How a module is turned into machine code.
 struct CompileProfile {
-  // Quick (tier 1): a short pipeline (inlining, SROA, early CSE,
-  // instcombine, simplifycfg) and LLVM's fast instruction selector and
-  // register allocator (CodeGenOptLevel::None): about a fifth of the
-  // compile time of the optimised profile, for code ~1.3-2x slower.
+  // Quick (tier 1): a short function pipeline (SROA, early CSE,
+  // instcombine, simplifycfg; rule functions stay out of line, so each is
+  // compiled once though two entries call it) and LLVM's fast instruction
+  // selector and register allocator (CodeGenOptLevel::None): a fraction of
+  // the compile time of the optimised profile, for slower code.
   // Otherwise (tier 2): the per-module default pipeline at `opt_level`
   // (0-3) and the default code generator.
   bool quick = false;
