@@ -296,8 +296,8 @@ Setup& Get(int rules) {
             s->json[i]);
       }
       if (FromDecision(verdict.kind) != s->expected[i]) {
-        Die("JIT fast path and interpreter disagree (" +
-            std::to_string(rules) + " rules): fast " +
+        Die("JIT fast path and interpreter disagree (" + std::to_string(rules) +
+            " rules): fast " +
             std::string(ClassificationName(FromDecision(verdict.kind))) +
             ", interpreter " + std::string(ClassificationName(s->expected[i])) +
             " on\n" + s->json[i]);
@@ -466,8 +466,7 @@ void BM_OutcomeFloor(benchmark::State& state) {
 #ifdef SIGNOFF_HAVE_JIT
 // The compiled set of `state`'s rule count, or null after marking the
 // benchmark skipped (no JIT here, or the set was over the compile cap).
-const jit::CompiledPolicy* JitOrSkip(benchmark::State& state,
-                                     const Setup& s) {
+const jit::CompiledPolicy* JitOrSkip(benchmark::State& state, const Setup& s) {
   if (s.compiled.jit) return s.compiled.jit.get();
   auto skipped = g_jit_skipped.find(s.rules);
   state.SkipWithError(skipped != g_jit_skipped.end()

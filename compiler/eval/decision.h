@@ -72,7 +72,7 @@ struct Decision {
   std::vector<std::string> errors;
   std::string policy;  // digest
   bool decided_by_default = false;
-  bool invalid_request = false;  // errors are then the request's problems
+  bool invalid_request = false;       // errors are then the request's problems
   std::vector<ExplainEntry> explain;  // filled when asked for
 };
 

@@ -91,8 +91,8 @@ class Codegen {
                                     const std::vector<llvm::Function*>& rules);
   // Calls `rule` and, when it is a candidate or an error, appends its
   // result at *count.
-  void EmitVerdictRule(size_t rule, llvm::Function* function,
-                       llvm::Value* out, llvm::AllocaInst* count);
+  void EmitVerdictRule(size_t rule, llvm::Function* function, llvm::Value* out,
+                       llvm::AllocaInst* count);
   void EmitStore(llvm::Value* out, llvm::Value* n, size_t rule,
                  llvm::Value* packed);
   void BeginFunction(llvm::Function* function);

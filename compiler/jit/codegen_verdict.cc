@@ -75,8 +75,8 @@ void Codegen::EmitVerdictRule(size_t rule, llvm::Function* function,
   llvm::Value* status = b_.CreateTrunc(packed, i32_);
   auto* keep = llvm::BasicBlock::Create(context_, "keep", function_);
   auto* next = llvm::BasicBlock::Create(context_, "next", function_);
-  b_.CreateCondBr(b_.CreateICmpUGE(status, b_.getInt32(kStatusCandidate)),
-                  keep, next);
+  b_.CreateCondBr(b_.CreateICmpUGE(status, b_.getInt32(kStatusCandidate)), keep,
+                  next);
   b_.SetInsertPoint(keep);
   llvm::Value* n = b_.CreateLoad(i64_, count);
   EmitStore(out, n, rule, packed);
@@ -133,11 +133,11 @@ llvm::Function* Codegen::EmitVerdictAction(
   if (!buckets.empty()) {
     llvm::Value* slot = b_.CreateConstInBoundsGEP1_64(
         i8_, slots_, static_cast<uint64_t>(index_slot) * offsets::kSlotSize);
-    llvm::Value* id = LoadAt(i64_, slot, offsets::kSlotPayload +
-                                             offsets::kStringId);
+    llvm::Value* id =
+        LoadAt(i64_, slot, offsets::kSlotPayload + offsets::kStringId);
     auto* done = llvm::BasicBlock::Create(context_, "done", function);
-    llvm::SwitchInst* on_id = b_.CreateSwitch(
-        id, done, static_cast<unsigned>(buckets.size()));
+    llvm::SwitchInst* on_id =
+        b_.CreateSwitch(id, done, static_cast<unsigned>(buckets.size()));
     for (const auto& [literal, bucket] : buckets) {
       auto* block = llvm::BasicBlock::Create(context_, "literal", function);
       on_id->addCase(b_.getInt64(literal), block);

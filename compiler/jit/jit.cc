@@ -23,8 +23,8 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <thread>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -110,9 +110,9 @@ class CompiledPolicy::Impl {
   std::atomic<JitTier> current_tier{JitTier::kQuick};
   mutable std::mutex mu;
   mutable std::condition_variable optimized_cv;
-  bool optimizing = false;         // guarded by mu
-  absl::Status optimized_status;   // guarded by mu
-  std::string llvm_ir;             // guarded by mu
+  bool optimizing = false;        // guarded by mu
+  absl::Status optimized_status;  // guarded by mu
+  std::string llvm_ir;            // guarded by mu
   // Every code loaded stays until destruction: a decision may still be
   // running the quick code when the optimised code replaces it.
   std::vector<std::unique_ptr<internal::NativeCode>> code;  // guarded by mu
@@ -250,10 +250,10 @@ FastResult CompiledPolicy::BindFast(std::string_view json,
   s.route = s.bind.action_id();
   if (s.route < 0) {
     s.gates.resize(policy_->rules.size());
-    internal::ComputeGates(*policy_, impl_->generic_rules,
-                           std::string_view(s.bind.action().data,
-                                            s.bind.action().size),
-                           s.gates.data());
+    internal::ComputeGates(
+        *policy_, impl_->generic_rules,
+        std::string_view(s.bind.action().data, s.bind.action().size),
+        s.gates.data());
   }
   s.bound_for = impl_.get();
   return FastResult::kDecided;
@@ -267,9 +267,9 @@ FastResult CompiledPolicy::DecideBound(
   const ir::Policy& policy = *policy_;
   s.runtime.options = &options;
   s.runtime.scratch.clear();
-  const internal::NativeRequest native{
-      s.bind.slots(), s.bind.action(), s.route,
-      s.route < 0 ? s.gates.data() : nullptr, &s.runtime};
+  const internal::NativeRequest native{s.bind.slots(), s.bind.action(), s.route,
+                                       s.route < 0 ? s.gates.data() : nullptr,
+                                       &s.runtime};
   if (s.results.size() < policy.rules.size()) {
     s.results.resize(policy.rules.size());
   }
@@ -317,9 +317,11 @@ FastResult CompiledPolicy::DecideBound(
     const ir::Rule& rule = policy.default_rule;
     if (impl_->default_message_may_fail) return FastResult::kSlowPath;
     verdict.decided_by_default = true;
-    verdict.kind = rule.effect == ir::Effect::kAllow  ? eval::DecisionKind::kAllow
-                   : rule.effect == ir::Effect::kDeny ? eval::DecisionKind::kDeny
-                                      : eval::DecisionKind::kRequireApproval;
+    verdict.kind = rule.effect == ir::Effect::kAllow
+                       ? eval::DecisionKind::kAllow
+                   : rule.effect == ir::Effect::kDeny
+                       ? eval::DecisionKind::kDeny
+                       : eval::DecisionKind::kRequireApproval;
     verdict.rules = s.rules;
     return FastResult::kDecided;
   }
@@ -421,8 +423,8 @@ absl::StatusOr<std::unique_ptr<CompiledPolicy>> CompiledPolicy::Compile(
     Impl* raw = impl.get();
     impl->optimizer = std::thread(
         [raw, g = std::move(*second), second_entry, options]() mutable {
-          raw->Optimize(std::move(g.context), std::move(g.module),
-                        second_entry, options);
+          raw->Optimize(std::move(g.context), std::move(g.module), second_entry,
+                        options);
         });
   }
   return std::unique_ptr<CompiledPolicy>(

@@ -50,7 +50,8 @@ SigningKey::~SigningKey() = default;
 
 absl::StatusOr<std::unique_ptr<SigningKey>> SigningKey::Generate() {
   EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
-  if (key == nullptr) return absl::InternalError("Ed25519 key generation failed");
+  if (key == nullptr)
+    return absl::InternalError("Ed25519 key generation failed");
   return std::unique_ptr<SigningKey>(
       new SigningKey(std::make_unique<Handle>(key)));
 }
@@ -92,8 +93,7 @@ absl::StatusOr<std::unique_ptr<SigningKey>> SigningKey::LoadOrCreate(
   if (stat(path.c_str(), &info) == 0) {
     if ((info.st_mode & 077) != 0) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "signing key ", path,
-          " is accessible by other users (mode ",
+          "signing key ", path, " is accessible by other users (mode ",
           absl::Hex(info.st_mode & 0777), "); chmod 600 it"));
     }
     std::ifstream in(path, std::ios::binary);
@@ -150,13 +150,13 @@ std::string SigningKey::Sign(std::string_view message) const {
   std::string signature(kEd25519SignatureSize, '\0');
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   size_t size = signature.size();
-  bool ok = ctx != nullptr &&
-            EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr, handle_->key) ==
-                1 &&
-            EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(signature.data()),
-                           &size,
-                           reinterpret_cast<const unsigned char*>(message.data()),
-                           message.size()) == 1;
+  bool ok =
+      ctx != nullptr &&
+      EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr, handle_->key) == 1 &&
+      EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(signature.data()),
+                     &size,
+                     reinterpret_cast<const unsigned char*>(message.data()),
+                     message.size()) == 1;
   EVP_MD_CTX_free(ctx);
   // Ed25519 signing of valid keys does not fail; an empty signature would
   // verify nowhere, so failure stays closed.
@@ -195,14 +195,13 @@ bool VerifyEd25519(std::string_view public_key, std::string_view message,
       public_key.size());
   if (key == nullptr) return false;
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  bool ok =
-      ctx != nullptr &&
-      EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr, key) == 1 &&
-      EVP_DigestVerify(ctx,
-                       reinterpret_cast<const unsigned char*>(signature.data()),
-                       signature.size(),
-                       reinterpret_cast<const unsigned char*>(message.data()),
-                       message.size()) == 1;
+  bool ok = ctx != nullptr &&
+            EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr, key) == 1 &&
+            EVP_DigestVerify(
+                ctx, reinterpret_cast<const unsigned char*>(signature.data()),
+                signature.size(),
+                reinterpret_cast<const unsigned char*>(message.data()),
+                message.size()) == 1;
   EVP_MD_CTX_free(ctx);
   EVP_PKEY_free(key);
   return ok;

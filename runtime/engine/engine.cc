@@ -245,8 +245,8 @@ absl::StatusOr<eval::Decision> Engine::Decide(std::string_view json,
   return s->Decide(json, explain);
 }
 
-absl::StatusOr<eval::Verdict> Engine::Classify(
-    std::string_view json, DecisionScratch& scratch) const {
+absl::StatusOr<eval::Verdict> Engine::Classify(std::string_view json,
+                                               DecisionScratch& scratch) const {
   DecisionScratch::Impl& s = *scratch.impl_;
   const uint64_t generation = generation_.load(std::memory_order_acquire);
   if (s.generation != generation || s.snapshot == nullptr) {

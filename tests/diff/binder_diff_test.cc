@@ -27,8 +27,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "compiler/eval/request.h"
 #include "compiler/eval/decision.h"
+#include "compiler/eval/request.h"
 #include "compiler/interp/interpreter.h"
 #include "compiler/jit/flat_request.h"
 #include "compiler/jit/jit.h"
@@ -36,9 +36,9 @@
 #include "compiler/jit/runtime_calls.h"
 #include "stdlib/absl_compat.h"
 #include "tests/diff/harness.h"
-#include "tests/testing/native_slots.h"
 #include "tests/diff/policy_gen.h"
 #include "tests/diff/request_gen.h"
+#include "tests/testing/native_slots.h"
 
 namespace signoff::difftest {
 namespace {
@@ -115,10 +115,11 @@ class Checker {
     }
     FlatRequest flat(policy_, interner_, *reference, nullptr,
                      reference->action_id, generic_);
-    if (testing::QuoteFlat(scratch_.action()) != testing::QuoteFlat(flat.native()->action) ||
+    if (testing::QuoteFlat(scratch_.action()) !=
+            testing::QuoteFlat(flat.native()->action) ||
         scratch_.action_id() != reference->action_id) {
-      return absl::StrCat("action ", testing::QuoteFlat(scratch_.action()), " id ",
-                          scratch_.action_id(), ", BindJson ",
+      return absl::StrCat("action ", testing::QuoteFlat(scratch_.action()),
+                          " id ", scratch_.action_id(), ", BindJson ",
                           testing::QuoteFlat(flat.native()->action), " id ",
                           reference->action_id);
     }
@@ -325,9 +326,10 @@ TEST(BinderDiff, FastVerdictAgreesWithTheFullDecision) {
                     << spec.RenderForDisplay();
     }
   }
-  std::printf("[ verdict  ] %lld requests compared, %lld decided on the fast "
-              "path\n",
-              static_cast<long long>(compared), static_cast<long long>(fast));
+  std::printf(
+      "[ verdict  ] %lld requests compared, %lld decided on the fast "
+      "path\n",
+      static_cast<long long>(compared), static_cast<long long>(fast));
   std::fflush(stdout);
   EXPECT_EQ(reported, 0);
   EXPECT_GT(fast, compared / 4);

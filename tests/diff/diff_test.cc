@@ -176,8 +176,8 @@ TEST_P(JitDiff, RandomPolicies) {
   // (-1: the quick tier).
   int shard = GetParam();
   const int by_shard[] = {2, -1, 2, 0};
-  int opt_level = static_cast<int>(
-      EnvInt("SIGNOFF_DIFF_JIT_OPT", by_shard[shard % 4]));
+  int opt_level =
+      static_cast<int>(EnvInt("SIGNOFF_DIFF_JIT_OPT", by_shard[shard % 4]));
   std::optional<Backend> jit = JitBackend(&why, opt_level);
   if (!jit) GTEST_SKIP() << why;
   RunShard(*jit, shard, "Shards/JitDiff",

@@ -24,8 +24,8 @@ std::optional<Backend> JitBackend(std::string* why, int opt_level) {
     // One tier alone, so each shard knows which code generator it checks.
     jit::JitOptions options;
     options.tiered = false;
-    options.tier = opt_level < 0 ? jit::JitTier::kQuick
-                                 : jit::JitTier::kOptimized;
+    options.tier =
+        opt_level < 0 ? jit::JitTier::kQuick : jit::JitTier::kOptimized;
     options.opt_level = opt_level < 0 ? 2 : opt_level;
     absl::StatusOr<std::unique_ptr<jit::CompiledPolicy>> compiled =
         jit::CompiledPolicy::Compile(policy, options);

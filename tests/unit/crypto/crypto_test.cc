@@ -26,8 +26,12 @@ TEST(EncodingTest, HexRoundTripAndRejects) {
 TEST(EncodingTest, Base64UrlRfc4648Vectors) {
   // RFC 4648 §10 vectors, in the URL alphabet without padding.
   const std::pair<std::string, std::string> vectors[] = {
-      {"", ""},         {"f", "Zg"},         {"fo", "Zm8"},
-      {"foo", "Zm9v"},  {"foob", "Zm9vYg"},  {"fooba", "Zm9vYmE"},
+      {"", ""},
+      {"f", "Zg"},
+      {"fo", "Zm8"},
+      {"foo", "Zm9v"},
+      {"foob", "Zm9vYg"},
+      {"fooba", "Zm9vYmE"},
       {"foobar", "Zm9vYmFy"}};
   for (const auto& [plain, encoded] : vectors) {
     EXPECT_EQ(Base64UrlEncode(plain), encoded);
@@ -64,7 +68,8 @@ TEST(EncodingTest, ConstantTimeEquals) {
 }
 
 TEST(CanonicalJsonTest, SortedKeysNoWhitespace) {
-  auto a = nlohmann::json::parse(R"({ "b": 1, "a": {"z": [1, 2], "y": "é\n"} })");
+  auto a =
+      nlohmann::json::parse(R"({ "b": 1, "a": {"z": [1, 2], "y": "é\n"} })");
   auto b = nlohmann::json::parse(R"({"a":{"y":"é\n","z":[1,2]},"b":1})");
   EXPECT_EQ(CanonicalJson(a), R"({"a":{"y":"é\n","z":[1,2]},"b":1})");
   EXPECT_EQ(CanonicalJson(a), CanonicalJson(b));

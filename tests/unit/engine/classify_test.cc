@@ -14,8 +14,8 @@
 
 #include "compiler/eval/decision.h"
 #include "compiler/interp/interpreter.h"
-#include "runtime/engine/engine.h"
 #include "runtime/directory/directory.h"
+#include "runtime/engine/engine.h"
 #include "tests/testing/golden_eval_cases.h"
 
 #ifdef SIGNOFF_HAVE_JIT
@@ -77,8 +77,8 @@ TEST(ClassifyTest, AgreesWithDecideOnEveryGoldenCase) {
         EngineOptions options;
         options.backend = backend;
         if (!c.directory.empty()) {
-          auto loaded = runtime::Directory::LoadFile(
-              kSource + "/" + c.directory);
+          auto loaded =
+              runtime::Directory::LoadFile(kSource + "/" + c.directory);
           ASSERT_TRUE(loaded.ok()) << loaded.status();
           auto dir =
               std::make_shared<const runtime::Directory>(std::move(*loaded));
@@ -143,8 +143,7 @@ TEST(ClassifyTest, AScratchPicksUpAReload) {
   EXPECT_EQ(engine->Classify(kRead, scratch).status().code(),
             absl::StatusCode::kFailedPrecondition);
   ASSERT_TRUE(engine->LoadSources({{"p.signoff", kAllowPolicy}}).ok());
-  EXPECT_EQ(engine->Classify(kRead, scratch)->kind,
-            eval::DecisionKind::kAllow);
+  EXPECT_EQ(engine->Classify(kRead, scratch)->kind, eval::DecisionKind::kAllow);
   ASSERT_TRUE(engine->LoadSources({{"p.signoff", kDenyPolicy}}).ok());
   absl::StatusOr<eval::Verdict> denied = engine->Classify(kRead, scratch);
   ASSERT_TRUE(denied.ok());
@@ -173,8 +172,7 @@ TEST(ClassifyTest, InvalidRequestsAndTextThatIsNotJson) {
   EXPECT_EQ(invalid->kind, eval::DecisionKind::kDeny);
   EXPECT_TRUE(invalid->rules.empty());
   // And a valid one afterwards, with the same scratch.
-  EXPECT_EQ(engine->Classify(kRead, scratch)->kind,
-            eval::DecisionKind::kAllow);
+  EXPECT_EQ(engine->Classify(kRead, scratch)->kind, eval::DecisionKind::kAllow);
 }
 
 // A `require` whose message overflows while rendering is an evaluation
@@ -203,8 +201,7 @@ rule moves {
         R"({"action": "big.move", "params": {"n": 99999999999}, "requester": {"id": "x"}})";
     EXPECT_EQ(engine->Classify(small, scratch)->kind,
               eval::DecisionKind::kRequireApproval);
-    EXPECT_EQ(engine->Classify(huge, scratch)->kind,
-              eval::DecisionKind::kDeny);
+    EXPECT_EQ(engine->Classify(huge, scratch)->kind, eval::DecisionKind::kDeny);
     ExpectSameVerdict(*engine, scratch, huge, "overflowing message");
   }
 }
@@ -232,8 +229,8 @@ TEST(ClassifyTest, TheJitFastPathTakesValidExampleRequests) {
     ASSERT_TRUE(decision.ok());
     if (decision->invalid_request) continue;
     eval::Verdict verdict;
-    const bool taken = jit->DecideFast(request, scratch, verdict) ==
-                       jit::FastResult::kDecided;
+    const bool taken =
+        jit->DecideFast(request, scratch, verdict) == jit::FastResult::kDecided;
     if (taken) {
       EXPECT_EQ(verdict.kind, decision->kind) << path;
     }

@@ -8,7 +8,6 @@
 // valid one must bind fast), then tables of adversarial inputs pinning what
 // simdjson 3.0.1 rejects by itself and what the binder must catch.
 #include "compiler/jit/json_binder.h"
-#include "tests/testing/native_slots.h"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
@@ -42,6 +41,7 @@
 #include "compiler/jit/runtime_calls.h"
 #include "stdlib/absl_compat.h"
 #include "tests/testing/golden_eval_cases.h"
+#include "tests/testing/native_slots.h"
 
 // Allocation counting for NoHeapAllocationAfterWarmUp: counts only while the
 // current thread sets g_counting. Only `new` is replaced; libstdc++'s
@@ -122,9 +122,11 @@ class BinderUnderTest {
     std::string want = DescribeSlots(policy_, flat.native()->slots);
     if (scratch.slot_count() != policy_.slots.size()) {
       out.broken = absl::StrCat("slot count ", scratch.slot_count());
-    } else if (testing::QuoteFlat(scratch.action()) != testing::QuoteFlat(flat.native()->action)) {
-      out.broken = absl::StrCat("action ", testing::QuoteFlat(scratch.action()), " want ",
-                                testing::QuoteFlat(flat.native()->action));
+    } else if (testing::QuoteFlat(scratch.action()) !=
+               testing::QuoteFlat(flat.native()->action)) {
+      out.broken =
+          absl::StrCat("action ", testing::QuoteFlat(scratch.action()),
+                       " want ", testing::QuoteFlat(flat.native()->action));
     } else if (scratch.action_id() != reference->action_id) {
       out.broken = absl::StrCat("action id ", scratch.action_id(), " want ",
                                 reference->action_id);
