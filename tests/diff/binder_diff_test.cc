@@ -51,15 +51,6 @@ using jit::internal::Interner;
 using jit::internal::JsonBinder;
 using jit::internal::NativeSlot;
 
-int64_t EnvInt(const char* name, int64_t fallback) {
-  const char* value = std::getenv(name);
-  if (value == nullptr || *value == '\0') return fallback;
-  char* end = nullptr;
-  long long parsed = std::strtoll(value, &end, 10);
-  if (end == value || *end != '\0') return fallback;
-  return parsed;
-}
-
 using testing::DescribeSlots;
 
 struct Counts {

@@ -43,15 +43,6 @@ constexpr int64_t kSelfDivisor = 4;
 constexpr int64_t kSelfDivisor = 1;
 #endif
 
-int64_t EnvInt(const char* name, int64_t fallback) {
-  const char* value = std::getenv(name);
-  if (value == nullptr || *value == '\0') return fallback;
-  char* end = nullptr;
-  long long parsed = std::strtoll(value, &end, 10);
-  if (end == value || *end != '\0') return fallback;
-  return parsed;
-}
-
 void RunShard(const Backend& backend, int shard, const std::string& suite,
               int64_t cases) {
   int64_t per_policy =

@@ -17,6 +17,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstdlib>
 #include <functional>
 #include <map>
 #include <memory>
@@ -35,6 +36,17 @@
 #include "tests/diff/policy_gen.h"
 
 namespace signoff::difftest {
+
+// The integer value of environment variable `name` (SIGNOFF_DIFF_CASES and
+// friends), or `fallback` when it is unset, empty or not an integer.
+inline int64_t EnvInt(const char* name, int64_t fallback) {
+  const char* value = std::getenv(name);
+  if (value == nullptr || *value == '\0') return fallback;
+  char* end = nullptr;
+  long long parsed = std::strtoll(value, &end, 10);
+  if (end == value || *end != '\0') return fallback;
+  return parsed;
+}
 
 // A back end prepared for one policy.
 struct BackendInstance {

@@ -24,6 +24,7 @@
 #include "runtime/directory/directory.h"
 #include "runtime/engine/engine.h"
 #include "runtime/store/sqlite_store.h"
+#include "tests/testing/temp_dir.h"
 
 namespace signoff::approvals::testing {
 
@@ -122,21 +123,7 @@ inline nlohmann::json MigrateRequest(std::string requester = "agent:etl",
           {"requester", {{"id", requester}}}};
 }
 
-class TempDir {
- public:
-  TempDir() {
-    char pattern[] = "/tmp/signoff-approvals-XXXXXX";
-    if (mkdtemp(pattern) != nullptr) path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ::signoff::testing::TempDir;
 
 class ApprovalsTest : public ::testing::Test {
  protected:

@@ -18,24 +18,11 @@
 #include "runtime/store/records.h"
 #include "runtime/store/sqlite_store.h"
 #include "runtime/store/store.h"
+#include "tests/testing/temp_dir.h"
 
 namespace signoff::store::testing {
 
-class TempDir {
- public:
-  TempDir() {
-    char pattern[] = "/tmp/signoff-store-XXXXXX";
-    if (mkdtemp(pattern) != nullptr) path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ::signoff::testing::TempDir;
 
 inline RequestRecord Request(std::string id,
                              std::string_view state = kStatePending,
