@@ -153,6 +153,8 @@ class Codegen {
   llvm::IntegerType* i64_;
   llvm::PointerType* ptr_;
   std::vector<llvm::FunctionCallee> helpers_;
+  // Per declared action id, the rules whose patterns match it (Run).
+  std::vector<std::vector<size_t>> rules_of_action_;
   std::vector<std::string> errors_;
   absl::flat_hash_map<std::string, uint32_t> error_ids_;
   absl::Status status_;

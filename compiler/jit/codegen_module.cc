@@ -13,16 +13,6 @@
 #include "llvm/Support/ModRef.h"
 
 namespace signoff::jit::internal {
-namespace {
-
-// interp's Applies() for a declared action id.
-bool AppliesTo(const ir::Rule& rule, size_t action) {
-  if (action < rule.applies.size()) return rule.applies[action];
-  return !rule.reads_params;
-}
-
-}  // namespace
-
 Kind KindOf(Type type) {
   switch (type) {
     case Type::kInt:
@@ -81,6 +71,15 @@ Codegen::Codegen(const ir::Policy& policy, const Interner& interner,
 }
 
 absl::Status Codegen::Run(const std::string& entry_name) {
+  // Both entries dispatch to the same per-action rule lists.
+  rules_of_action_.assign(policy_.actions.size(), {});
+  for (size_t a = 0; a < policy_.actions.size(); ++a) {
+    for (size_t r = 0; r < policy_.rules.size(); ++r) {
+      if (AnyPatternMatches(policy_.rules[r], policy_.actions[a].name)) {
+        rules_of_action_[a].push_back(r);
+      }
+    }
+  }
   std::vector<llvm::Function*> rules;
   for (size_t i = 0; i < policy_.rules.size(); ++i) {
     rules.push_back(EmitRule(i));
@@ -147,10 +146,7 @@ void Codegen::EmitEntry(const std::string& entry_name,
   std::vector<std::pair<size_t, llvm::Function*>> cases;
   for (size_t a = 0; a < policy_.actions.size(); ++a) {
     const std::string& action = policy_.actions[a].name;
-    std::vector<size_t> matched;
-    for (size_t r = 0; r < policy_.rules.size(); ++r) {
-      if (AnyPatternMatches(policy_.rules[r], action)) matched.push_back(r);
-    }
+    const std::vector<size_t>& matched = rules_of_action_[a];
     if (matched.empty()) continue;
     // A declared action: exactly the rules whose patterns match it, decided
     // now; each either applies (evaluate) or reads params it lacks.

@@ -13,11 +13,6 @@
 namespace signoff::jit::internal {
 namespace {
 
-bool AppliesTo(const ir::Rule& rule, size_t action) {
-  if (action < rule.applies.size()) return rule.applies[action];
-  return !rule.reads_params;
-}
-
 // A first condition of the form `SLOT == "lit"`, `"lit" == SLOT` or
 // `SLOT in ["a", "b"]` on a string slot: it holds exactly when the slot's
 // interned id is one of the literals' ids.
@@ -160,14 +155,8 @@ void Codegen::EmitVerdictEntry(const std::string& entry_name,
                                        entry_name, module_);
   std::vector<std::pair<size_t, llvm::Function*>> cases;
   for (size_t a = 0; a < policy_.actions.size(); ++a) {
-    std::vector<size_t> matched;
-    for (size_t r = 0; r < policy_.rules.size(); ++r) {
-      if (AnyPatternMatches(policy_.rules[r], policy_.actions[a].name)) {
-        matched.push_back(r);
-      }
-    }
-    if (matched.empty()) continue;
-    cases.emplace_back(a, EmitVerdictAction(a, matched, rules));
+    if (rules_of_action_[a].empty()) continue;
+    cases.emplace_back(a, EmitVerdictAction(a, rules_of_action_[a], rules));
   }
   EmitDispatch(entry, cases, generic);  // generic: every matching rule
 }

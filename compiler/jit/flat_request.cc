@@ -18,6 +18,11 @@ bool AnyPatternMatches(const ir::Rule& rule, std::string_view action) {
   return false;
 }
 
+bool AppliesTo(const ir::Rule& rule, size_t action) {
+  if (action < rule.applies.size()) return rule.applies[action];
+  return !rule.reads_params;
+}
+
 std::vector<uint32_t> GenericRules(const ir::Policy& policy) {
   std::vector<uint32_t> rules;
   for (size_t r = 0; r < policy.rules.size(); ++r) {

@@ -21,6 +21,10 @@ namespace signoff::jit::internal {
 // decides it).
 bool AnyPatternMatches(const ir::Rule& rule, std::string_view action);
 
+// interp's Applies() for a declared action id: the rule's patterns match
+// the action and its schema has every params field the rule reads.
+bool AppliesTo(const ir::Rule& rule, size_t action);
+
 // The rules the generic route runs: those with a pattern that can match an
 // undeclared action (a wildcard, or a literal name no action declares).
 std::vector<uint32_t> GenericRules(const ir::Policy& policy);

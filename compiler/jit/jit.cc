@@ -311,35 +311,31 @@ FastResult CompiledPolicy::DecideBound(
       }
     }
   }
-  verdict = eval::Verdict();
-  s.rules.clear();
-  if (!deny && !require && !allow) {
-    const ir::Rule& rule = policy.default_rule;
-    if (impl_->default_message_may_fail) return FastResult::kSlowPath;
-    verdict.decided_by_default = true;
-    verdict.kind = rule.effect == ir::Effect::kAllow
-                       ? eval::DecisionKind::kAllow
-                   : rule.effect == ir::Effect::kDeny
-                       ? eval::DecisionKind::kDeny
-                       : eval::DecisionKind::kRequireApproval;
-    verdict.rules = s.rules;
-    return FastResult::kDecided;
+  // The deciding effect, and the rules with it (errors count as denies).
+  const bool by_default = !deny && !require && !allow;
+  if (by_default && impl_->default_message_may_fail) {
+    return FastResult::kSlowPath;
   }
-  const ir::Effect deciding = deny      ? ir::Effect::kDeny
-                              : require ? ir::Effect::kRequire
-                                        : ir::Effect::kAllow;
-  for (int64_t i = 0; i < count; ++i) {
+  const ir::Effect deciding = by_default ? policy.default_rule.effect
+                              : deny     ? ir::Effect::kDeny
+                              : require  ? ir::Effect::kRequire
+                                         : ir::Effect::kAllow;
+  s.rules.clear();
+  for (int64_t i = 0; i < count && !by_default; ++i) {
     const RuleResult& result = s.results[i];
     const bool error = result.status == internal::kStatusError;
     if (!error && result.status != internal::kStatusCandidate) continue;
     const ir::Effect effect =
         error ? ir::Effect::kDeny : policy.rules[result.rule].effect;
-    if (effect != deciding) continue;
-    s.rules.push_back(static_cast<uint32_t>(result.rule));
+    if (effect == deciding)
+      s.rules.push_back(static_cast<uint32_t>(result.rule));
   }
-  verdict.kind = deny      ? eval::DecisionKind::kDeny
-                 : require ? eval::DecisionKind::kRequireApproval
-                           : eval::DecisionKind::kAllow;
+  verdict = eval::Verdict();
+  verdict.kind = deciding == ir::Effect::kAllow ? eval::DecisionKind::kAllow
+                 : deciding == ir::Effect::kDeny
+                     ? eval::DecisionKind::kDeny
+                     : eval::DecisionKind::kRequireApproval;
+  verdict.decided_by_default = by_default;
   verdict.rules = s.rules;
   return FastResult::kDecided;
 }
