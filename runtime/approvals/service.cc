@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "compiler/eval/decision.h"
 #include "nlohmann/json.hpp"
 #include "runtime/approvals/service_internal.h"
@@ -137,7 +138,15 @@ ApprovalService::ApprovalService(Engine* engine, store::Store* store,
                                  DirectoryProvider directory,
                                  const crypto::SigningKey* key, Clock clock,
                                  ServiceOptions options)
-    : engine_(engine),
+    : ApprovalService([engine] { return engine->snapshot(); }, store,
+                      std::move(directory), key, std::move(clock),
+                      std::move(options)) {}
+
+ApprovalService::ApprovalService(SnapshotProvider policy, store::Store* store,
+                                 DirectoryProvider directory,
+                                 const crypto::SigningKey* key, Clock clock,
+                                 ServiceOptions options)
+    : policy_(std::move(policy)),
       store_(store),
       directory_(std::move(directory)),
       key_(key),
@@ -145,7 +154,11 @@ ApprovalService::ApprovalService(Engine* engine, store::Store* store,
       options_(std::move(options)),
       keys_(grants::PublicKeySet::FromKeys({key})),
       snapshots_(options_.recent_snapshots) {
-  snapshots_.Remember(engine_->snapshot());
+  snapshots_.Remember(snapshot());
+}
+
+std::shared_ptr<const PolicySnapshot> ApprovalService::snapshot() const {
+  return policy_ ? policy_() : nullptr;
 }
 
 ApprovalService::~ApprovalService() = default;
@@ -158,7 +171,7 @@ std::shared_ptr<const runtime::Directory> ApprovalService::directory() const {
 
 ClauseSet ApprovalService::ClausesOf(const store::RequestRecord& record,
                                      const StoredDecision& decision) const {
-  std::shared_ptr<const PolicySnapshot> current = engine_->snapshot();
+  std::shared_ptr<const PolicySnapshot> current = snapshot();
   std::shared_ptr<const PolicySnapshot> decided =
       current != nullptr && current->digest() == record.policy
           ? current
@@ -230,13 +243,20 @@ absl::StatusOr<SubmitResult> ApprovalService::Submit(std::string_view identity,
   body["requester"] = requester;
   body["context"] = context;
 
-  std::shared_ptr<const PolicySnapshot> snapshot = engine_->snapshot();
-  if (snapshot == nullptr) {
+  std::shared_ptr<const PolicySnapshot> policy = snapshot();
+  if (policy == nullptr) {
     return absl::FailedPreconditionError("no policy is loaded");
   }
-  absl::StatusOr<eval::Decision> decision = snapshot->Decide(Dump(body));
+  absl::StatusOr<eval::Decision> decision = policy->Decide(Dump(body));
   if (!decision.ok()) return decision.status();
-  snapshots_.Remember(snapshot);
+  if (decision->invalid_request) {
+    // A request that does not fit its action's schema is the client's
+    // error: refused before anything is stored (RUNTIME.md §7: malformed
+    // or unknown fields change nothing).
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid request: ", absl::StrJoin(decision->errors, "; ")));
+  }
+  snapshots_.Remember(policy);
 
   store::RequestRecord record;
   record.id = grants::NewId("r_");

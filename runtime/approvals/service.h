@@ -42,6 +42,7 @@
 // Status codes, for the HTTP layer (RUNTIME.md §7):
 //   InvalidArgument     400  malformed body or request (not JSON, not an
 //                            object, `requester` given, duplicate keys,
+//                            invalid for the action's schema,
 //                            an unknown vote, a grant request that is not a
 //                            request)
 //   Unauthenticated     401  identity not in the directory
@@ -60,8 +61,9 @@
 //                            503)
 //   other                    machine failures (the store): 500
 //
-// Thread safety: every method is thread-safe. The Engine, Store, directory
-// provider, key and clock must outlive the service and be thread-safe.
+// Thread safety: every method is thread-safe. The Engine (or snapshot
+// provider), Store, directory provider, key and clock must outlive the
+// service and be thread-safe.
 #ifndef SIGNOFF_RUNTIME_APPROVALS_SERVICE_H_
 #define SIGNOFF_RUNTIME_APPROVALS_SERVICE_H_
 
@@ -97,6 +99,11 @@ namespace signoff::approvals {
 // every identity is unknown).
 using DirectoryProvider =
     std::function<std::shared_ptr<const runtime::Directory>()>;
+// The policy set in force (Engine::snapshot of the serving engine); called
+// once per operation that decides or judges clauses. May return null (no
+// policy loaded: Submit is refused).
+using SnapshotProvider =
+    std::function<std::shared_ptr<const PolicySnapshot>()>;
 // Unix milliseconds.
 using Clock = std::function<int64_t()>;
 
@@ -117,6 +124,12 @@ struct ServiceOptions {
   std::function<void(const std::string& request_id, std::string_view event)>
       on_change;
 };
+
+// The snake_case reason of a grant refused by VerifyGrant or ConsumeGrant
+// (the `reason` of its grant.refused audit entry: a GrantErrorName, or
+// invalid_request, unknown_grant, already_consumed, expired,
+// request_not_approved); "" for any other status.
+std::string GrantRefusalReason(const absl::Status& status);
 
 enum class VoteChoice { kApprove, kReject };
 // "approve" or "reject"; nullopt otherwise.
@@ -192,6 +205,11 @@ class ApprovalService {
   ApprovalService(Engine* engine, store::Store* store,
                   DirectoryProvider directory, const crypto::SigningKey* key,
                   Clock clock, ServiceOptions options = {});
+  // The same with the policy set from `policy` (a server whose reloads
+  // swap whole engines).
+  ApprovalService(SnapshotProvider policy, store::Store* store,
+                  DirectoryProvider directory, const crypto::SigningKey* key,
+                  Clock clock, ServiceOptions options = {});
   ~ApprovalService();
   ApprovalService(const ApprovalService&) = delete;
   ApprovalService& operator=(const ApprovalService&) = delete;
@@ -201,8 +219,9 @@ class ApprovalService {
   // clock and context.ip to `peer_ip` (the address without port; "" leaves
   // it unset), replacing what the client sent; context.justification,
   // ticket and attrs are the client's. A request that is JSON but invalid
-  // for the policy (schema, types, unknown keys) is a `deny` decision with
-  // `errors`, stored as denied. Audited: request.created, decision, and for
+  // for the policy (unknown top-level keys, a params field missing, of the
+  // wrong type or unknown to the action's schema) is InvalidArgument naming
+  // the problems, and nothing is stored. Audited: request.created, decision, and for
   // allow request.approved + grant.minted.
   absl::StatusOr<SubmitResult> Submit(std::string_view identity,
                                       std::string_view body_json,
@@ -234,6 +253,9 @@ class ApprovalService {
   absl::StatusOr<std::string> WaitForChange(
       std::string_view id,
       std::chrono::steady_clock::time_point deadline) const;
+  // Makes every WaitForChange, current and future, return at once with the
+  // state of the moment (a server shutting down). Not undone.
+  void StopWaits();
 
   // Checks a grant for the LANGUAGE.md §6 request it is presented with
   // (JSON text), without consuming it: the token
@@ -326,7 +348,9 @@ class ApprovalService {
   void Changed(const std::string& id,
                const std::vector<std::string>& events) const;
 
-  Engine* const engine_;
+  std::shared_ptr<const PolicySnapshot> snapshot() const;
+
+  const SnapshotProvider policy_;
   store::Store* const store_;
   const DirectoryProvider directory_;
   const crypto::SigningKey* const key_;
@@ -338,6 +362,7 @@ class ApprovalService {
   mutable std::mutex wait_mu_;
   mutable std::condition_variable wait_cv_;
   mutable uint64_t generation_ = 0;  // guarded by wait_mu_
+  bool waits_stopped_ = false;       // guarded by wait_mu_
 };
 
 }  // namespace signoff::approvals

@@ -11,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
 #include "runtime/approvals/service.h"
@@ -22,6 +23,15 @@
 
 namespace signoff::approvals {
 namespace {
+
+// The Status payload carrying a grant refusal's reason code.
+constexpr char kGrantRefusalUrl[] = "signoff.dev/grant-refusal";
+
+// `refusal` carrying `code` for GrantRefusalReason.
+absl::Status WithReason(absl::Status refusal, std::string_view code) {
+  refusal.SetPayload(kGrantRefusalUrl, absl::Cord(AsAbsl(code)));
+  return refusal;
+}
 
 using internal::Audit;
 using nlohmann::json;
@@ -98,7 +108,13 @@ absl::Status ApprovalService::RefuseGrant(GrantOp op,
                  data);
   });
   if (!written.ok()) return written;
-  return refusal;
+  return WithReason(refusal, code);
+}
+
+std::string GrantRefusalReason(const absl::Status& status) {
+  if (status.ok()) return "";
+  auto payload = status.GetPayload(kGrantRefusalUrl);  // absl::optional
+  return payload.has_value() ? std::string(*payload) : "";
 }
 
 absl::StatusOr<grants::GrantClaims> ApprovalService::CheckGrant(
@@ -161,7 +177,7 @@ absl::StatusOr<grants::GrantClaims> ApprovalService::CheckGrant(
                  {{"grant_id", claims->grant_id}, {"action", claims->action}});
   });
   if (!written.ok()) return written;
-  if (!refusal.status.ok()) return refusal.status;
+  if (!refusal.status.ok()) return WithReason(refusal.status, refusal.code);
   if (consumed) Changed(claims->request_id, {"grant.consumed"});
   return claims;
 }

@@ -221,20 +221,30 @@ absl::StatusOr<std::string> ApprovalService::WaitForChange(
   constexpr auto kRecheck = std::chrono::seconds(1);
   for (;;) {
     uint64_t seen;
+    bool stopping;
     {
       std::lock_guard<std::mutex> lock(wait_mu_);
       seen = generation_;
+      stopping = waits_stopped_;
     }
     absl::StatusOr<store::RequestRecord> record = store_->GetRequest(id);
     if (!record.ok()) return record.status();
     const auto now = std::chrono::steady_clock::now();
-    if (record->state != store::kStatePending || now >= deadline) {
+    if (record->state != store::kStatePending || now >= deadline || stopping) {
       return record->state;
     }
     std::unique_lock<std::mutex> lock(wait_mu_);
     wait_cv_.wait_until(lock, std::min(deadline, now + kRecheck),
-                        [&] { return generation_ != seen; });
+                        [&] { return generation_ != seen || waits_stopped_; });
   }
+}
+
+void ApprovalService::StopWaits() {
+  {
+    std::lock_guard<std::mutex> lock(wait_mu_);
+    waits_stopped_ = true;
+  }
+  wait_cv_.notify_all();
 }
 
 }  // namespace signoff::approvals

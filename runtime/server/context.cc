@@ -52,13 +52,32 @@ absl::StatusOr<std::unique_ptr<ServerContext>> ServerContext::Create(
 
   context->state_ = *std::move(state);
 
-  absl::StatusOr<std::vector<store::RequestRecord>> pending =
-      context->store_->ListRequests(store::kStatePending, 0);
-  if (pending.ok()) {
-    context->metrics_.requests_pending.Set(
-        static_cast<int64_t>(pending->size()));
-  }
+  ServerContext* ctx = context.get();
+  approvals::ServiceOptions service_options;
+  service_options.fallback_grant_seconds = c.defaults.grant_seconds;
+  service_options.on_change = [ctx](const std::string&,
+                                    std::string_view event) {
+    if (event == audit::kTypeGrantMinted) {
+      ctx->metrics_.grants_minted.Increment();
+    } else if (event == audit::kTypeGrantConsumed) {
+      ctx->metrics_.grants_consumed.Increment();
+    }
+  };
+  context->approvals_ = std::make_unique<approvals::ApprovalService>(
+      [ctx]() -> std::shared_ptr<const PolicySnapshot> {
+        return ctx->state()->engine->snapshot();
+      },
+      context->store_.get(),
+      [ctx] { return ctx->state()->directory; }, context->key_.get(),
+      approvals::Clock(), std::move(service_options));
+  context->RefreshPendingGauge();
   return context;
+}
+
+void ServerContext::RefreshPendingGauge() {
+  absl::StatusOr<int64_t> pending =
+      store_->CountRequests(store::kStatePending);
+  if (pending.ok()) metrics_.requests_pending.Set(*pending);
 }
 
 std::shared_ptr<const ServingState> ServerContext::state() const {

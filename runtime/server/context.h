@@ -1,8 +1,9 @@
 // Everything a running server owns apart from HTTP: the configuration, the
-// signing key, the store, the metrics, the resolved channel secrets, and
-// the current ServingState (policy set + directory), with reload and audit
-// checkpoints. Handlers reach it through the routes that capture it; the
-// approval workflow takes its store, key, metrics and state from here.
+// signing key, the store, the metrics, the resolved channel secrets, the
+// current ServingState (policy set + directory), with reload and audit
+// checkpoints, and the approval workflow (an ApprovalService over this
+// store and key that always judges with the current state's policy set and
+// directory). Handlers reach it through the routes that capture it.
 //
 // Create opens everything in this order, failing on the first problem:
 // the serving state (LoadServingState: policy set, directory, channels),
@@ -37,6 +38,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "runtime/approvals/service.h"
 #include "runtime/audit/checkpoint.h"
 #include "runtime/config/config.h"
 #include "runtime/config/validate.h"
@@ -74,6 +76,12 @@ class ServerContext {
   // Environment variable -> value, for every configured channel secret.
   const std::map<std::string, std::string>& secrets() const { return secrets_; }
   Backend backend() const { return options_.backend; }
+  // The approval workflow. Counts grants minted and consumed into
+  // metrics(); the pending gauge is refreshed by RefreshPendingGauge.
+  approvals::ApprovalService& approvals() { return *approvals_; }
+  // Sets signoff_requests_pending from the store (at each /metrics scrape,
+  // so requests changed by other writers are counted too).
+  void RefreshPendingGauge();
 
   // Appends `policy.loaded` (trigger "start", actor "runtime") for the
   // current set.
@@ -108,6 +116,8 @@ class ServerContext {
   std::mutex reload_mu_;                         // serialises Reload
   mutable std::shared_mutex state_mu_;
   std::shared_ptr<const ServingState> state_;  // guarded by state_mu_
+  // Last: it calls state() and uses the store and key until destroyed.
+  std::unique_ptr<approvals::ApprovalService> approvals_;
 };
 
 }  // namespace signoff::server

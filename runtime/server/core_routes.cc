@@ -112,6 +112,7 @@ std::vector<Route> CoreRoutes(ServerContext& context) {
       {"GET", "/metrics", Access::kPublic, [&context](const HttpRequest&) {
          HttpResponse response;
          response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+         context.RefreshPendingGauge();
          response.body = context.registry().Render();
          return response;
        }});

@@ -5,15 +5,17 @@
 //   CoreRoutes      POST /v1/decide, GET /v1/keys, POST /v1/admin/reload,
 //                   GET /healthz, GET /metrics
 //   AuditRoutes     GET /v1/audit, GET /v1/audit/verify
-//   ApprovalPlaceholderRoutes
-//                   the approval workflow and channel callbacks, answering
-//                   501 `not_implemented` until runtime/approvals replaces
-//                   them (Server::Options::routes, same method and pattern)
+//   ApprovalRoutes  the approval workflow: requests, votes, cancel, grants
+//   ChannelPlaceholderRoutes
+//                   the channel callbacks, answering 501 `not_implemented`
+//                   until the channels replace them (Server::Options::routes,
+//                   same method and pattern)
 //
 // Thread safety: the handlers are thread-safe.
 #ifndef SIGNOFF_RUNTIME_SERVER_ROUTES_H_
 #define SIGNOFF_RUNTIME_SERVER_ROUTES_H_
 
+#include <cstdint>
 #include <vector>
 
 #include "runtime/server/context.h"
@@ -38,17 +40,41 @@ std::vector<Route> CoreRoutes(ServerContext& context);
 // "first_bad": SEQ, "problem": "..."}. Both need an auditor or admin.
 std::vector<Route> AuditRoutes(ServerContext& context);
 
-// The approval endpoints of RUNTIME.md §7 not implemented here:
-//   POST /v1/requests                     authenticated
-//   GET  /v1/requests                     authenticated (inbox)
-//   GET  /v1/requests/{id}                authenticated
-//   POST /v1/requests/{id}/votes          authenticated
-//   POST /v1/requests/{id}/cancel         authenticated
-//   POST /v1/grants/verify                authenticated
-//   POST /v1/grants/consume               authenticated
+// The longest `?wait=` long-poll honoured (longer waits are cut to it): a
+// waiting request holds one of the server's worker threads.
+inline constexpr int64_t kMaxWaitSeconds = 60;
+
+// The approval workflow of RUNTIME.md §7 over the context's
+// ApprovalService, as the authenticated identity; every body is parsed
+// strictly (unknown fields, wrong types: 400, nothing changed). Statuses
+// follow approvals/service.h (400/401/403/404/409; "no policy is loaded"
+// 503).
+//   POST /v1/requests             LANGUAGE.md §6 without `requester`
+//                                 -> {id, status, decision, grant?, expires?}
+//   GET  /v1/requests/{id}        the request view (approvals::ToJson);
+//                                 ?wait=30s (or =30) long-polls until it is
+//                                 final, at most kMaxWaitSeconds
+//   GET  /v1/requests[?status=pending]
+//                                 {"requests": [views]}: the caller's inbox
+//   POST /v1/requests/{id}/votes  {"vote": "approve"|"reject",
+//                                 "comment"?: "..."} -> the view after the
+//                                 vote plus "resolved": true when this vote
+//                                 decided the request
+//   POST /v1/requests/{id}/cancel no body (or {}) -> the view after it
+//   POST /v1/grants/verify        {"token", "request"} -> {"valid": true,
+//                                 "grant": {grant_id, request_id, requester,
+//                                 action, digest, issued, expires}}
+//   POST /v1/grants/consume       the same, marks it used (once only):
+//                                 adds "consumed": true
+// A refused grant is 403 (409 when already consumed) with the refusal's
+// reason in the error object: {"error": {"code": "forbidden", "message":
+// "...", "reason": "expired"}} (approvals::GrantRefusalReason).
+std::vector<Route> ApprovalRoutes(ServerContext& context);
+
+// The channel callbacks, not implemented yet (answering 501):
 //   POST /v1/channels/slack/interactions  public (Slack signature)
 //   POST /v1/channels/teams/activities    public (Bot Framework JWT)
-std::vector<Route> ApprovalPlaceholderRoutes();
+std::vector<Route> ChannelPlaceholderRoutes();
 
 }  // namespace signoff::server
 

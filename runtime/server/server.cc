@@ -38,7 +38,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(config::Config config,
   server->context_ = *std::move(context);
   ServerContext& ctx = *server->context_;
   for (std::vector<Route> group :
-       {CoreRoutes(ctx), AuditRoutes(ctx), ApprovalPlaceholderRoutes()}) {
+       {CoreRoutes(ctx), AuditRoutes(ctx), ApprovalRoutes(ctx),
+        ChannelPlaceholderRoutes()}) {
     for (Route& route : group) server->router_.Add(std::move(route));
   }
   if (options.routes) {
@@ -58,6 +59,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(config::Config config,
   for (const std::string& warning : state->warnings) {
     ctx.Log(absl::StrCat("warning: ", warning));
   }
+  // Expiries of pending requests and unused grants, from the stored
+  // deadlines (so those due while the server was down expire now).
+  server->expirer_ =
+      std::make_unique<approvals::ApprovalService::Runner>(ctx.approvals());
   if (ctx.config().checkpoint_interval_seconds > 0) {
     server->checkpointer_ =
         std::thread([s = server.get()] { s->CheckpointLoop(); });
@@ -210,8 +215,11 @@ void Server::Stop() {
   }
   stop_cv_.notify_all();
   if (checkpointer_.joinable()) checkpointer_.join();
+  // Long-polls answer at once, so the workers can finish.
+  context_->approvals().StopWaits();
   if (http_ != nullptr) http_->stop();
   if (listener_.joinable()) listener_.join();
+  if (expirer_ != nullptr) expirer_->Stop();
   absl::StatusOr<std::optional<audit::Checkpoint>> checkpoint =
       context_->Checkpoint();
   if (!checkpoint.ok()) {

@@ -17,7 +17,9 @@
 // connection is closed after Options::keep_alive_timeout_seconds.
 //
 // Every `checkpoint_interval` a background thread signs a checkpoint of the
-// audit head (when it moved). Stop is graceful: it stops accepting, lets
+// audit head (when it moved); another expires pending requests and unused
+// grants whose deadline passed (ApprovalService::Runner, every 200 ms).
+// Stop is graceful: it stops accepting, answers long-polls at once, lets
 // the requests in flight finish (idle keep-alive connections are closed
 // within keep_alive_timeout_seconds), then writes a final checkpoint.
 //
@@ -105,6 +107,7 @@ class Server {
   bool started_ = false;  // the listener ran: Stop has work to do
   std::thread listener_;
   std::thread checkpointer_;
+  std::unique_ptr<approvals::ApprovalService::Runner> expirer_;
 
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;

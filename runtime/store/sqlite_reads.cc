@@ -29,6 +29,9 @@ constexpr char kListRequests[] =
 constexpr char kListRequestsInState[] =
     "SELECT " SIGNOFF_REQUEST_COLUMNS
     " FROM requests WHERE state = ? ORDER BY created_at, id LIMIT ?";
+constexpr char kCountRequests[] = "SELECT COUNT(*) FROM requests";
+constexpr char kCountRequestsInState[] =
+    "SELECT COUNT(*) FROM requests WHERE state = ?";
 constexpr char kDuePending[] =
     "SELECT " SIGNOFF_REQUEST_COLUMNS
     " FROM requests WHERE state = 'pending' AND expires_at <= ?"
@@ -176,6 +179,18 @@ absl::StatusOr<std::vector<RequestRecord>> SqliteReads<Base>::ListRequests(
     stmt->Bind(0, state).Bind(1, Limit(limit));
   }
   return Collect<RequestRecord>(*stmt, RequestFromRow);
+}
+
+template <typename Base>
+absl::StatusOr<int64_t> SqliteReads<Base>::CountRequests(
+    std::string_view state) {
+  absl::StatusOr<Stmt> stmt =
+      db_.Prepare(state.empty() ? kCountRequests : kCountRequestsInState);
+  if (!stmt.ok()) return stmt.status();
+  if (!state.empty()) stmt->Bind(0, state);
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  return *row ? stmt->Int(0) : 0;
 }
 
 template <typename Base>

@@ -19,6 +19,7 @@ class SqliteReads : public Base {
   absl::StatusOr<RequestRecord> GetRequest(std::string_view id) override;
   absl::StatusOr<std::vector<RequestRecord>> ListRequests(
       std::string_view state, int64_t limit) override;
+  absl::StatusOr<int64_t> CountRequests(std::string_view state) override;
   absl::StatusOr<std::vector<RequestRecord>> DuePendingRequests(
       int64_t now, int64_t limit) override;
   absl::StatusOr<std::vector<VoteRecord>> ListVotes(

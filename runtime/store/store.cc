@@ -44,6 +44,11 @@ absl::StatusOr<std::vector<RequestRecord>> Store::ListRequests(
       *this, [&](ReadTx& tx) { return tx.ListRequests(state, limit); });
 }
 
+absl::StatusOr<int64_t> Store::CountRequests(std::string_view state) const {
+  return ReadOne<int64_t>(*this,
+                          [&](ReadTx& tx) { return tx.CountRequests(state); });
+}
+
 absl::StatusOr<std::vector<RequestRecord>> Store::DuePendingRequests(
     int64_t now, int64_t limit) const {
   return ReadOne<std::vector<RequestRecord>>(

@@ -55,6 +55,8 @@ class ReadTx {
   // Oldest first (created_at, then id); `state` "" means every state.
   virtual absl::StatusOr<std::vector<RequestRecord>> ListRequests(
       std::string_view state, int64_t limit) = 0;
+  // How many requests are in `state` ("" means every state).
+  virtual absl::StatusOr<int64_t> CountRequests(std::string_view state) = 0;
   // Pending requests whose expires_at <= now, soonest deadline first.
   virtual absl::StatusOr<std::vector<RequestRecord>> DuePendingRequests(
       int64_t now, int64_t limit) = 0;
@@ -151,6 +153,7 @@ class Store {
   absl::StatusOr<RequestRecord> GetRequest(std::string_view id) const;
   absl::StatusOr<std::vector<RequestRecord>> ListRequests(
       std::string_view state, int64_t limit) const;
+  absl::StatusOr<int64_t> CountRequests(std::string_view state) const;
   absl::StatusOr<std::vector<RequestRecord>> DuePendingRequests(
       int64_t now, int64_t limit) const;
   absl::StatusOr<std::vector<VoteRecord>> ListVotes(

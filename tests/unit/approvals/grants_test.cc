@@ -78,6 +78,9 @@ TEST_F(GrantsTest, ConsumedOnce) {
   EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(again.status().message(), "grant already consumed");
   EXPECT_EQ(LastRefusal(), "already_consumed");
+  // The reason travels with the status, for the HTTP layer.
+  EXPECT_EQ(GrantRefusalReason(again.status()), "already_consumed");
+  EXPECT_EQ(GrantRefusalReason(absl::PermissionDeniedError("x")), "");
   EXPECT_EQ(
       service_->VerifyGrantParsed(token_, MigrateRequest()).status().code(),
       absl::StatusCode::kAlreadyExists);

@@ -61,19 +61,25 @@ TEST_F(LifecycleTest, DenyIsStoredAsDenied) {
   ExpectAuditVerifies();
 }
 
-TEST_F(LifecycleTest, InvalidRequestIsADenyWithErrors) {
-  SubmitResult r = Submit(
+TEST_F(LifecycleTest, InvalidRequestIsRefusedAndNothingStored) {
+  absl::StatusOr<SubmitResult> wrong_type = service_->Submit(
       "agent:etl",
       R"({"action": "db.migrate", "params": {"db": "x", "version": "v2"}})",
-      "denied");
-  json decision = json::parse(r.decision_json);
-  ASSERT_EQ(decision["errors"].size(), 1u) << r.decision_json;
-  EXPECT_NE(decision["errors"][0].get<std::string>().find("params.version"),
-            std::string::npos);
+      "10.0.0.1");
+  ASSERT_EQ(wrong_type.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(wrong_type.status().message().find("params.version"),
+            std::string::npos)
+      << wrong_type.status();
   // Unknown top-level keys too (LANGUAGE.md §6).
-  Submit("agent:etl", R"({"action": "logs.read", "params": {"service": "w"},
-                          "sudo": true})",
-         "denied");
+  EXPECT_EQ(service_
+                ->Submit("agent:etl", R"({"action": "logs.read", "params":
+                           {"service": "w"}, "sudo": true})",
+                         "10.0.0.1")
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(store_->ListRequests("", 0)->empty());
+  EXPECT_TRUE(store_->ListAudit(0, 0)->empty());
 }
 
 TEST_F(LifecycleTest, SubmitRefusals) {

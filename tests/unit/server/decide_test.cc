@@ -115,16 +115,14 @@ TEST_F(ServerTest, MalformedBodiesAre400) {
   EXPECT_EQ(server_->context().metrics().decisions_deny.value(), 0u);
 }
 
-TEST_F(ServerTest, PlaceholdersForTheApprovalWorkflowAnswer501) {
+TEST_F(ServerTest, ApprovalRoutesNeedAnApiKeyChannelCallbacksAre501) {
   Start();
   for (const char* path :
        {"/v1/requests", "/v1/requests/r_1/votes", "/v1/requests/r_1/cancel",
         "/v1/grants/verify", "/v1/grants/consume"}) {
-    ExpectError(Post(path, "{}"), 501, "not_implemented");
     ExpectError(Post(path, "{}", ""), 401, "unauthenticated");
   }
-  ExpectError(Get("/v1/requests?status=pending"), 501, "not_implemented");
-  ExpectError(Get("/v1/requests/r_1"), 501, "not_implemented");
+  ExpectError(Get("/v1/requests/r_1"), 404, "not_found");
   // Channel callbacks authenticate by signature, not API key.
   ExpectError(Post("/v1/channels/slack/interactions", "{}", ""), 501,
               "not_implemented");
@@ -150,7 +148,11 @@ TEST_F(ServerTest, ReplacedRoutesServeInsteadOfPlaceholders) {
   EXPECT_EQ(submitted["requester"], "agent:etl");
   EXPECT_EQ(submitted["peer"], "127.0.0.1");
   EXPECT_EQ(JsonOf(Get("/v1/requests/r_42"))["id"], "r_42");
-  ExpectError(Post("/v1/requests/r_42/votes", "{}"), 501, "not_implemented");
+  // Routes not replaced keep their built-in handlers.
+  ExpectError(Post("/v1/requests/r_42/votes", R"({"vote": "approve"})"), 404,
+              "not_found");
+  ExpectError(Post("/v1/channels/slack/interactions", "{}"), 501,
+              "not_implemented");
 }
 
 }  // namespace

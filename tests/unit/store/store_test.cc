@@ -208,6 +208,10 @@ TEST_F(StoreTest, RequestQueriesAndCompareAndSet) {
   EXPECT_EQ((*pending)[0].id, "r-0");
   EXPECT_EQ(store->ListRequests("", 0)->size(), 6u);
   EXPECT_EQ(store->ListRequests("", 2)->size(), 2u);
+  EXPECT_EQ(*store->CountRequests(kStatePending), 5);
+  EXPECT_EQ(*store->CountRequests(kStateDenied), 1);
+  EXPECT_EQ(*store->CountRequests(kStateApproved), 0);
+  EXPECT_EQ(*store->CountRequests(""), 6);
   EXPECT_EQ(store->ListRequests("", 0)->front().id, "d-1");
   auto due = store->DuePendingRequests(7000, 0);
   ASSERT_TRUE(due.ok());
