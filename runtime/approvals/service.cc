@@ -253,8 +253,8 @@ absl::StatusOr<SubmitResult> ApprovalService::Submit(std::string_view identity,
     // A request that does not fit its action's schema is the client's
     // error: refused before anything is stored (RUNTIME.md §7: malformed
     // or unknown fields change nothing).
-    return absl::InvalidArgumentError(
-        absl::StrCat("invalid request: ", absl::StrJoin(decision->errors, "; ")));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "invalid request: ", absl::StrJoin(decision->errors, "; ")));
   }
   snapshots_.Remember(policy);
 

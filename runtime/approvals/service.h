@@ -102,8 +102,7 @@ using DirectoryProvider =
 // The policy set in force (Engine::snapshot of the serving engine); called
 // once per operation that decides or judges clauses. May return null (no
 // policy loaded: Submit is refused).
-using SnapshotProvider =
-    std::function<std::shared_ptr<const PolicySnapshot>()>;
+using SnapshotProvider = std::function<std::shared_ptr<const PolicySnapshot>()>;
 // Unix milliseconds.
 using Clock = std::function<int64_t()>;
 
@@ -221,8 +220,8 @@ class ApprovalService {
   // ticket and attrs are the client's. A request that is JSON but invalid
   // for the policy (unknown top-level keys, a params field missing, of the
   // wrong type or unknown to the action's schema) is InvalidArgument naming
-  // the problems, and nothing is stored. Audited: request.created, decision, and for
-  // allow request.approved + grant.minted.
+  // the problems, and nothing is stored. Audited: request.created, decision,
+  // and for allow request.approved + grant.minted.
   absl::StatusOr<SubmitResult> Submit(std::string_view identity,
                                       std::string_view body_json,
                                       std::string_view peer_ip);

@@ -44,9 +44,8 @@ absl::StatusOr<std::chrono::seconds> ParseWait(std::string_view text) {
   if (!absl::SimpleAtoi(AsAbsl(text), &seconds)) {
     absl::StatusOr<int64_t> parsed = stdlib::ParseDuration(text);
     if (!parsed.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("`wait` must be a duration like 30s, not `",
-                       AsAbsl(text), "`"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "`wait` must be a duration like 30s, not `", AsAbsl(text), "`"));
     }
     seconds = *parsed;
   }
@@ -131,7 +130,8 @@ HttpResponse Vote(ServerContext& context, const HttpRequest& request) {
   if (absl::Status s = OnlyQueryParams(request, {}); !s.ok()) {
     return StatusResponse(s);
   }
-  absl::StatusOr<json> body = ParseJsonObject(request.body, {"vote", "comment"});
+  absl::StatusOr<json> body =
+      ParseJsonObject(request.body, {"vote", "comment"});
   if (!body.ok()) return StatusResponse(body.status());
   auto vote = body->find("vote");
   std::optional<approvals::VoteChoice> choice;
@@ -149,9 +149,9 @@ HttpResponse Vote(ServerContext& context, const HttpRequest& request) {
     }
     comment = it->get<std::string>();
     if (comment.size() > kMaxCommentBytes) {
-      return ErrorResponse(
-          400, "bad_request",
-          absl::StrCat("`comment` is longer than ", kMaxCommentBytes, " bytes"));
+      return ErrorResponse(400, "bad_request",
+                           absl::StrCat("`comment` is longer than ",
+                                        kMaxCommentBytes, " bytes"));
     }
   }
   absl::StatusOr<approvals::VoteResult> voted = context.approvals().Vote(
@@ -201,7 +201,8 @@ HttpResponse Grant(ServerContext& context, const HttpRequest& request,
   if (absl::Status s = OnlyQueryParams(request, {}); !s.ok()) {
     return StatusResponse(s);
   }
-  absl::StatusOr<json> body = ParseJsonObject(request.body, {"token", "request"});
+  absl::StatusOr<json> body =
+      ParseJsonObject(request.body, {"token", "request"});
   if (!body.ok()) return StatusResponse(body.status());
   auto token = body->find("token");
   if (token == body->end() || !token->is_string()) {
@@ -250,12 +251,12 @@ Route Placeholder(std::string method, std::string pattern, Access access) {
 }  // namespace
 
 std::vector<Route> ApprovalRoutes(ServerContext& context) {
-  auto bind = [&context](HttpResponse (*handler)(ServerContext&,
-                                                 const HttpRequest&)) {
-    return [&context, handler](const HttpRequest& request) {
-      return handler(context, request);
-    };
-  };
+  auto bind =
+      [&context](HttpResponse (*handler)(ServerContext&, const HttpRequest&)) {
+        return [&context, handler](const HttpRequest& request) {
+          return handler(context, request);
+        };
+      };
   return {
       {"POST", "/v1/requests", Access::kAuthenticated, bind(Submit)},
       {"GET", "/v1/requests", Access::kAuthenticated, bind(Inbox)},

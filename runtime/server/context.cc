@@ -67,16 +67,14 @@ absl::StatusOr<std::unique_ptr<ServerContext>> ServerContext::Create(
       [ctx]() -> std::shared_ptr<const PolicySnapshot> {
         return ctx->state()->engine->snapshot();
       },
-      context->store_.get(),
-      [ctx] { return ctx->state()->directory; }, context->key_.get(),
-      approvals::Clock(), std::move(service_options));
+      context->store_.get(), [ctx] { return ctx->state()->directory; },
+      context->key_.get(), approvals::Clock(), std::move(service_options));
   context->RefreshPendingGauge();
   return context;
 }
 
 void ServerContext::RefreshPendingGauge() {
-  absl::StatusOr<int64_t> pending =
-      store_->CountRequests(store::kStatePending);
+  absl::StatusOr<int64_t> pending = store_->CountRequests(store::kStatePending);
   if (pending.ok()) metrics_.requests_pending.Set(*pending);
 }
 
