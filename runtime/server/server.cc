@@ -82,9 +82,11 @@ absl::Status Server::Bind(const Options& options) {
   http.set_tcp_nodelay(true);
   // httplib's default also sets SO_REUSEPORT, which would let a second
   // server bind the same port and silently take half of the connections.
-  http.set_socket_options([](socket_t sock) {
+  int listen_fd = -1;
+  http.set_socket_options([&listen_fd](socket_t sock) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listen_fd = sock;  // the last socket tried is the one bound
   });
   http.set_payload_max_length(static_cast<size_t>(max_body));
 
@@ -157,6 +159,10 @@ absl::Status Server::Bind(const Options& options) {
         absl::StrCat("cannot listen on ", config::FormatListenAddress(listen),
                      " (address in use, or not an address of this host)"));
   }
+  // Debian's httplib listens with a backlog of 5: a burst of connections
+  // (64 clients starting at once) overflows it and the kernel drops
+  // established connections. Listening again only raises the backlog.
+  if (listen_fd >= 0) ::listen(listen_fd, SOMAXCONN);
   return absl::OkStatus();
 }
 
