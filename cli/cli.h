@@ -1,9 +1,12 @@
 // Shared pieces of the `signoff` command-line tool.
 //
-// Exit codes (stable, documented in README.md):
-//   0 success; 1 policy errors, failing tests, or a tampered audit log;
-//   2 usage, I/O, configuration, or input that is not JSON; 3 and 4 are
-//   reserved for `signoff request` outcomes.
+// Exit codes (stable, documented in README.md and `signoff --help`):
+//   0 success; 1 policy errors, failing tests, a tampered audit log, or a
+//   vote or cancel the server refused (403, 409); 2 usage, I/O,
+//   configuration, network, input that is not JSON, or another error
+//   answer of the server; and for the approval client commands (request,
+//   status): 3 denied or rejected, 4 expired, 5 still pending, 6 cancelled.
+//   130 when a wait is interrupted (SIGINT).
 #ifndef SIGNOFF_CLI_CLI_H_
 #define SIGNOFF_CLI_CLI_H_
 
@@ -23,6 +26,10 @@ namespace signoff::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
+inline constexpr int kExitRejected = 3;   // denied by policy or rejected
+inline constexpr int kExitExpired = 4;    // no quorum before the deadline
+inline constexpr int kExitPending = 5;    // still pending (no --wait, timeout)
+inline constexpr int kExitCancelled = 6;  // cancelled by the requester
 
 // A tiny argument parser: `--flag`, `--key value`, `--key=value`, and
 // positional arguments. Unknown flags are usage errors.
@@ -77,6 +84,12 @@ int RunTest(const std::vector<std::string>& argv);
 int RunServe(const std::vector<std::string>& argv);
 int RunKeys(const std::vector<std::string>& argv);
 int RunAudit(const std::vector<std::string>& argv);
+// The approval client (cmd_request.cc): `signoff request`, `status`,
+// `approve` / `reject` (`vote` is "approve" or "reject"), `cancel`.
+int RunRequest(const std::vector<std::string>& argv);
+int RunStatus(const std::vector<std::string>& argv);
+int RunVote(const std::vector<std::string>& argv, std::string_view vote);
+int RunCancel(const std::vector<std::string>& argv);
 
 }  // namespace signoff::cli
 

@@ -43,12 +43,38 @@ commands:
       --after SEQ                        only entries after SEQ
       -o, --output FILE                  write to FILE instead of stdout
 
+  request              ask a server for approval of an action (stdout: the grant token)
+      --action NAME                      the action, e.g. data.export
+      --params JSON | @FILE | @-         its params, a JSON object (default {})
+      --justification TEXT, --ticket TEXT  context for the approvers
+      --wait                             wait for the decision, showing who approved,
+                                         what is missing and the time left (stderr)
+      --timeout DURATION                 give up waiting after e.g. 30s or 10m (implies --wait)
+  status ID            show a request; the grant token when approved and yours
+      --wait, --timeout DURATION         wait for the decision, as for `request`
+      --json                             print the request as JSON on stdout
+  approve ID           vote to approve a request
+      --comment TEXT                     a comment, stored and audited with the vote
+  reject ID            vote to reject a request (--comment TEXT)
+  cancel ID            cancel your own pending request
+    the approval client commands take:
+      --server URL                       the server, http(s)://HOST:PORT (or $SIGNOFF_SERVER)
+      --api-key-file FILE                read the API key from FILE (- for stdin); without it
+                                         the key comes from $SIGNOFF_API_KEY, never argv
+      --ca-file FILE                     https: CA certificates (or $SIGNOFF_CA_FILE)
+
 options:
   -h, --help           show this help
   --version            show the version
 
-exit codes: 0 success; 1 policy errors, failing tests, or a tampered audit log;
-            2 usage, I/O, configuration, or input that is not JSON
+exit codes: 0 success (request/status: approved, the token on stdout);
+            1 policy errors, failing tests, a tampered audit log, or a vote or
+              cancel the server refused (403 not allowed, 409 already voted or final);
+            2 usage, I/O, configuration, input that is not JSON, network errors,
+              or another error answer of the server (401 bad key, 404 no such request);
+            request/status only: 3 denied or rejected; 4 expired; 5 still pending
+              (no --wait, or --timeout reached; the request id on stdout);
+              6 cancelled; 130 interrupted while waiting (the request stays pending)
 )";
 
 }  // namespace
@@ -82,6 +108,11 @@ int main(int argc, char** argv) {
   if (command == "serve") return signoff::cli::RunServe(rest);
   if (command == "keys") return signoff::cli::RunKeys(rest);
   if (command == "audit") return signoff::cli::RunAudit(rest);
+  if (command == "request") return signoff::cli::RunRequest(rest);
+  if (command == "status") return signoff::cli::RunStatus(rest);
+  if (command == "approve") return signoff::cli::RunVote(rest, "approve");
+  if (command == "reject") return signoff::cli::RunVote(rest, "reject");
+  if (command == "cancel") return signoff::cli::RunCancel(rest);
   signoff::cli::PrintError("unknown command `" + command +
                            "`; run `signoff --help` for the list");
   return signoff::cli::kExitUsage;

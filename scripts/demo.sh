@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The demo behind `make demo`: check the example policies, run their tests,
-# and decide sample requests with explanations.
+# decide sample requests with explanations, then run the server example (an
+# approval by two identities over the API, its grant consumed once).
 set -euo pipefail
 build=${1:-build}
 cd "$(dirname "$0")/.."
@@ -22,3 +23,9 @@ step "$signoff" eval --policy examples/data-exports \
   --input examples/data-exports/requests/confidential-export.json
 step "$signoff" eval --policy examples/deploy-pipeline \
   --input examples/deploy-pipeline/requests/weekend-apply.json --format text
+
+# The runtime: the server on the example policies with a fresh SQLite file,
+# one request approved by two identities through the API, its grant
+# consumed once (examples/server/demo.sh).
+printf '\n%s== signoff serve: an approval end to end ==%s\n' "$bold" "$plain"
+examples/server/demo.sh "$build"

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build ccache pkg-config git
+  build-essential cmake ninja-build ccache pkg-config git curl
   antlr4 libantlr4-runtime-dev default-jre-headless
   libabsl-dev nlohmann-json3-dev libre2-dev libssl-dev libsimdjson-dev
   libsqlite3-dev libcpp-httplib-dev

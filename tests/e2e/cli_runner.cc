@@ -19,8 +19,16 @@ std::string SourceDir() { return SIGNOFF_SOURCE_DIR; }
 
 RunResult RunSignoff(const std::vector<std::string>& args,
                      const std::string& input) {
+  return RunSignoffWithEnv(args, {}, input);
+}
+
+RunResult RunSignoffWithEnv(const std::vector<std::string>& args,
+                            const EnvChanges& env, const std::string& input) {
+  // Close-on-exec, so a child started meanwhile by another thread does not
+  // hold these pipes open (dup2 below clears the flag on 0, 1 and 2).
   int in_pipe[2], out_pipe[2], err_pipe[2];
-  if (pipe(in_pipe) != 0 || pipe(out_pipe) != 0 || pipe(err_pipe) != 0) {
+  if (pipe2(in_pipe, O_CLOEXEC) != 0 || pipe2(out_pipe, O_CLOEXEC) != 0 ||
+      pipe2(err_pipe, O_CLOEXEC) != 0) {
     throw std::runtime_error("pipe failed");
   }
   pid_t pid = fork();
@@ -34,6 +42,13 @@ RunResult RunSignoff(const std::vector<std::string>& args,
     }
     if (chdir(SIGNOFF_SOURCE_DIR) != 0) _exit(127);
     setenv("NO_COLOR", "1", 1);
+    for (const auto& [name, value] : env) {
+      if (value) {
+        setenv(name.c_str(), value->c_str(), 1);
+      } else {
+        unsetenv(name.c_str());
+      }
+    }
     std::vector<char*> argv;
     std::string binary = SIGNOFF_BINARY;
     argv.push_back(binary.data());

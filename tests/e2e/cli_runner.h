@@ -2,7 +2,9 @@
 #ifndef SIGNOFF_TESTS_E2E_CLI_RUNNER_H_
 #define SIGNOFF_TESTS_E2E_CLI_RUNNER_H_
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace signoff::testing {
@@ -17,6 +19,17 @@ struct RunResult {
 // the source directory.
 RunResult RunSignoff(const std::vector<std::string>& args,
                      const std::string& input = "");
+
+// Changes to the child's environment: a value sets the variable, nullopt
+// unsets it (so the test's own environment cannot leak in).
+using EnvChanges =
+    std::vector<std::pair<std::string, std::optional<std::string>>>;
+
+// RunSignoff with `env` applied in the child (after NO_COLOR). Safe to call
+// from several threads at once: each child holds only its own pipes.
+RunResult RunSignoffWithEnv(const std::vector<std::string>& args,
+                            const EnvChanges& env,
+                            const std::string& input = "");
 
 std::string SourceDir();
 std::string ReadFileOrDie(const std::string& path);
