@@ -14,6 +14,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <utility>
 
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -103,7 +104,13 @@ class ServerTest : public ::testing::Test {
 
   absl::StatusOr<std::unique_ptr<Server>> TryStart(
       const std::string& extra = "", Server::Options options = {}) {
-    WriteFile(dir_ + "/signoff.yaml", ConfigText(extra));
+    return TryStartWithConfig(ConfigText(extra), std::move(options));
+  }
+
+  // The same with `config_text` as signoff.yaml (ConfigText() edited, say).
+  absl::StatusOr<std::unique_ptr<Server>> TryStartWithConfig(
+      const std::string& config_text, Server::Options options = {}) {
+    WriteFile(dir_ + "/signoff.yaml", config_text);
     absl::StatusOr<config::Config> config =
         config::LoadConfigFile(dir_ + "/signoff.yaml");
     if (!config.ok()) return config.status();
