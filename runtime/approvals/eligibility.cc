@@ -211,11 +211,16 @@ bool ClauseSet::IsRequesterSide(std::string_view id) const {
   return id == requester_id_ || (!on_behalf_of_.empty() && id == on_behalf_of_);
 }
 
+bool ClauseSet::IsRequesterSide(const runtime::Identity& voter) const {
+  return IsRequesterSide(voter.id) ||
+         (!voter.on_behalf_of.empty() && IsRequesterSide(voter.on_behalf_of));
+}
+
 std::vector<int> ClauseSet::EligibleClauses(
     const runtime::Identity& approver,
     const runtime::Directory& directory) const {
   std::vector<int> eligible;
-  if (approver.id.empty() || IsRequesterSide(approver.id)) return eligible;
+  if (approver.id.empty() || IsRequesterSide(approver)) return eligible;
   eval::Approver bound_approver;
   bound_approver.id = approver.id;
   bound_approver.team = approver.team;

@@ -116,6 +116,12 @@ class ClauseSet {
   const std::string& on_behalf_of() const { return on_behalf_of_; }
   // Whether `id` is requester.id or requester.on_behalf_of.
   bool IsRequesterSide(std::string_view id) const;
+  // Whether `voter` is on the requester's side: its id is, or it acts for
+  // (its on_behalf_of is) requester.id or requester.on_behalf_of. An agent
+  // acting for dana approves neither dana's requests nor those of another
+  // agent acting for dana: nobody approves their own request, also not
+  // through an agent.
+  bool IsRequesterSide(const runtime::Identity& voter) const;
 
   // Indexes of the clauses `approver` is eligible for, ascending.
   std::vector<int> EligibleClauses(const runtime::Identity& approver,

@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "compiler/eval/decision.h"
+#include "compiler/eval/json_convert.h"
 #include "nlohmann/json.hpp"
 #include "runtime/approvals/service_internal.h"
 #include "runtime/audit/entry.h"
@@ -34,43 +35,6 @@ using internal::ParseStored;
 using nlohmann::json;
 
 constexpr std::string_view kActorPolicy = "policy";
-
-// Records the first key that appears twice in one object: parsers
-// downstream could disagree on which one counts.
-class DuplicateKeys {
- public:
-  bool OnEvent(json::parse_event_t event, const json& parsed) {
-    switch (event) {
-      case json::parse_event_t::object_start:
-        stack_.emplace_back(std::set<std::string>());
-        break;
-      case json::parse_event_t::array_start:
-        stack_.emplace_back(std::nullopt);
-        break;
-      case json::parse_event_t::object_end:
-      case json::parse_event_t::array_end:
-        if (!stack_.empty()) stack_.pop_back();
-        break;
-      case json::parse_event_t::key:
-        if (!stack_.empty() && stack_.back().has_value() &&
-            parsed.is_string()) {
-          const std::string& key = *parsed.get_ptr<const json::string_t*>();
-          if (!stack_.back()->insert(key).second && !duplicate_) {
-            duplicate_ = key;
-          }
-        }
-        break;
-      case json::parse_event_t::value:
-        break;
-    }
-    return true;
-  }
-  const std::optional<std::string>& duplicate() const { return duplicate_; }
-
- private:
-  std::vector<std::optional<std::set<std::string>>> stack_;
-  std::optional<std::string> duplicate_;
-};
 
 // The requester object of LANGUAGE.md §4 from a directory entry.
 json RequesterOf(const runtime::Identity& identity) {
@@ -203,7 +167,9 @@ absl::StatusOr<SubmitResult> ApprovalService::Submit(std::string_view identity,
     return absl::UnauthenticatedError(
         absl::StrCat("unknown identity `", AsAbsl(identity), "`"));
   }
-  DuplicateKeys duplicates;
+  // Keys twice in one object: parsers downstream could disagree on which
+  // one counts.
+  eval::internal::DuplicateKeyFinder duplicates;
   json body = json::parse(
       body_json.begin(), body_json.end(),
       [&duplicates](int, json::parse_event_t event, json& parsed) {
@@ -213,9 +179,9 @@ absl::StatusOr<SubmitResult> ApprovalService::Submit(std::string_view identity,
   if (body.is_discarded()) {
     return absl::InvalidArgumentError("the request is not valid JSON");
   }
-  if (duplicates.duplicate()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "duplicate key `", *duplicates.duplicate(), "` in the request"));
+  if (!duplicates.duplicates().empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the request has ", duplicates.duplicates().front()));
   }
   if (!body.is_object()) {
     return absl::InvalidArgumentError("the request must be a JSON object");

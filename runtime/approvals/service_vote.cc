@@ -107,15 +107,19 @@ absl::StatusOr<VoteResult> ApprovalService::Vote(std::string_view id,
     if (current->state != store::kStatePending) {
       return refuse(FinalStateError(current->state), "final_state");
     }
-    if (clauses.IsRequesterSide(identity)) {
-      return refuse(
-          absl::PermissionDeniedError(
-              identity == clauses.requester_id()
-                  ? "the requester cannot vote on its own request"
-                  : absl::StrCat("`", AsAbsl(identity),
-                                 "` cannot vote on a request made on its "
-                                 "behalf")),
-          "self_approval");
+    if (clauses.IsRequesterSide(*voter)) {
+      std::string why;
+      if (identity == clauses.requester_id()) {
+        why = "the requester cannot vote on its own request";
+      } else if (clauses.IsRequesterSide(identity)) {
+        why = absl::StrCat("`", AsAbsl(identity),
+                           "` cannot vote on a request made on its behalf");
+      } else {
+        why = absl::StrCat("`", AsAbsl(identity), "` acts for `",
+                           voter->on_behalf_of,
+                           "`, who made this request or for whom it was made");
+      }
+      return refuse(absl::PermissionDeniedError(why), "self_approval");
     }
     if (voter_clauses.empty()) {
       return refuse(absl::PermissionDeniedError(absl::StrCat(

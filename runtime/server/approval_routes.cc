@@ -12,10 +12,12 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "compiler/eval/decision.h"
 #include "nlohmann/json.hpp"
 #include "runtime/approvals/service.h"
 #include "runtime/audit/timestamp.h"
 #include "runtime/server/routes.h"
+#include "runtime/store/records.h"
 #include "stdlib/absl_compat.h"
 #include "stdlib/builtins.h"
 
@@ -69,6 +71,13 @@ HttpResponse Submit(ServerContext& context, const HttpRequest& request) {
       context.approvals().Submit(request.identity->id, request.body,
                                  request.peer_ip);
   if (!submitted.ok()) return ServiceError(submitted.status());
+  context.metrics()
+      .Decisions(submitted->status == store::kStateApproved
+                     ? eval::DecisionKind::kAllow
+                 : submitted->status == store::kStateDenied
+                     ? eval::DecisionKind::kDeny
+                     : eval::DecisionKind::kRequireApproval)
+      .Increment();
   return JsonResponse(200, approvals::ToJson(*submitted));
 }
 

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "compiler/eval/json_convert.h"
 #include "stdlib/absl_compat.h"
 
 namespace signoff::server {
@@ -143,9 +144,22 @@ absl::Status OnlyQueryParams(const HttpRequest& request,
 
 absl::StatusOr<nlohmann::json> ParseJsonObject(
     std::string_view body, std::initializer_list<std::string_view> allowed) {
-  nlohmann::json value = nlohmann::json::parse(body, nullptr, false);
+  // A key twice in one object is refused: parsers downstream (and the
+  // audit log's readers) could disagree on which one counts.
+  eval::internal::DuplicateKeyFinder duplicates;
+  nlohmann::json value = nlohmann::json::parse(
+      body,
+      [&duplicates](int, nlohmann::json::parse_event_t event,
+                    nlohmann::json& parsed) {
+        return duplicates.OnEvent(event, parsed);
+      },
+      /*allow_exceptions=*/false);
   if (value.is_discarded()) {
     return absl::InvalidArgumentError("the body is not valid JSON");
+  }
+  if (!duplicates.duplicates().empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the body has ", duplicates.duplicates().front()));
   }
   if (!value.is_object()) {
     return absl::InvalidArgumentError("the body must be a JSON object");
