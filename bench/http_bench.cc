@@ -18,6 +18,7 @@
 #include <stdlib.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -125,35 +126,57 @@ struct Client {
     return parsed;
   }
   httplib::Client http;
+  // Summed wall time per step of the flow (submit, vote, deciding vote,
+  // read, consume), in ms.
+  std::array<double, 5> step_ms = {};
 };
+
+// Times one step of a flow into client.step_ms[step].
+template <typename F>
+auto Step(Client& client, int step, F&& call) {
+  const Clock::time_point begin = Clock::now();
+  auto result = call();
+  client.step_ms[step] +=
+      std::chrono::duration<double, std::milli>(Clock::now() - begin).count();
+  return result;
+}
 
 // One flow; false when any step did not answer as expected.
 bool Flow(Client& client, int thread, int64_t n) {
   const json params = {{"db", absl::StrCat("db", thread)}, {"version", n}};
   const json body = {{"action", "db.migrate"}, {"params", params}};
-  std::optional<json> submitted =
-      client.Call("POST", "/v1/requests", "agent:ci", body.dump());
+  std::optional<json> submitted = Step(client, 0, [&] {
+    return client.Call("POST", "/v1/requests", "agent:ci", body.dump());
+  });
   if (!submitted || (*submitted)["status"] != "pending") return false;
   const std::string id = (*submitted)["id"];
   const int first = static_cast<int>((thread * 2 + n) % kVoters);
   const int second = (first + 1 + thread % (kVoters - 1)) % kVoters;
   const std::string votes = absl::StrCat("/v1/requests/", id, "/votes");
-  if (!client.Call("POST", votes, VoterName(first), R"({"vote":"approve"})")) {
+  if (!Step(client, 1, [&] {
+        return client.Call("POST", votes, VoterName(first),
+                           R"({"vote":"approve"})");
+      })) {
     return false;
   }
-  std::optional<json> decided =
-      client.Call("POST", votes, VoterName(second), R"({"vote":"approve"})");
+  std::optional<json> decided = Step(client, 2, [&] {
+    return client.Call("POST", votes, VoterName(second),
+                       R"({"vote":"approve"})");
+  });
   if (!decided || (*decided)["status"] != "approved") return false;
-  std::optional<json> view =
-      client.Call("GET", absl::StrCat("/v1/requests/", id), "agent:ci");
+  std::optional<json> view = Step(client, 3, [&] {
+    return client.Call("GET", absl::StrCat("/v1/requests/", id), "agent:ci");
+  });
   if (!view || !view->contains("grant")) return false;
   const json consume = {{"token", (*view)["grant"]},
                         {"request",
                          {{"action", "db.migrate"},
                           {"params", params},
                           {"requester", {{"id", "agent:ci"}}}}}};
-  std::optional<json> consumed =
-      client.Call("POST", "/v1/grants/consume", "agent:ci", consume.dump());
+  std::optional<json> consumed = Step(client, 4, [&] {
+    return client.Call("POST", "/v1/grants/consume", "agent:ci",
+                       consume.dump());
+  });
   return consumed && (*consumed)["consumed"] == true;
 }
 
@@ -161,6 +184,7 @@ struct Figures {
   int64_t flows = 0;
   double seconds = 0;
   double p50_ms = 0, p99_ms = 0;
+  std::array<double, 5> step_ms = {};  // mean per flow
   bool failed = false;
 };
 
@@ -168,6 +192,7 @@ Figures Run(int port, int clients, double seconds) {
   std::atomic<bool> stop{false};
   std::atomic<bool> failed{false};
   std::vector<std::vector<double>> latencies(clients);
+  std::vector<std::array<double, 5>> steps(clients);
   std::vector<std::thread> threads;
   const Clock::time_point start = Clock::now();
   for (int t = 0; t < clients; ++t) {
@@ -184,6 +209,7 @@ Figures Run(int port, int clients, double seconds) {
             std::chrono::duration<double, std::milli>(Clock::now() - begin)
                 .count());
       }
+      steps[t] = client.step_ms;
     });
   }
   std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
@@ -195,6 +221,11 @@ Figures Run(int port, int clients, double seconds) {
   std::vector<double> all;
   for (const auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
   f.flows = static_cast<int64_t>(all.size());
+  for (const auto& per_thread : steps) {
+    for (size_t i = 0; i < f.step_ms.size(); ++i) {
+      f.step_ms[i] += per_thread[i] / std::max<int64_t>(f.flows, 1);
+    }
+  }
   if (!all.empty()) {
     std::sort(all.begin(), all.end());
     f.p50_ms = all[all.size() / 2];
@@ -257,14 +288,16 @@ int Main(int argc, char** argv) {
       "full flows over HTTP (submit, 2 votes, read grant, consume), "
       "SQLite in %s, %.0f s per row\n",
       dir.c_str(), seconds);
-  std::printf("%8s %10s %12s %10s %10s\n", "clients", "flows", "flows/s",
-              "p50 ms", "p99 ms");
+  std::printf("%8s %10s %12s %10s %10s   %s\n", "clients", "flows", "flows/s",
+              "p50 ms", "p99 ms", "mean ms: submit vote decide read consume");
   int status = 0;
   for (int clients : client_counts) {
     Figures f = Run((*server)->port(), clients, seconds);
-    std::printf("%8d %10lld %12.0f %10.2f %10.2f%s\n", clients,
-                static_cast<long long>(f.flows), f.flows / f.seconds, f.p50_ms,
-                f.p99_ms, f.failed ? "  (a flow failed)" : "");
+    std::printf(
+        "%8d %10lld %12.0f %10.2f %10.2f   %.2f %.2f %.2f %.2f %.2f%s\n",
+        clients, static_cast<long long>(f.flows), f.flows / f.seconds, f.p50_ms,
+        f.p99_ms, f.step_ms[0], f.step_ms[1], f.step_ms[2], f.step_ms[3],
+        f.step_ms[4], f.failed ? "  (a flow failed)" : "");
     std::fflush(stdout);
     if (f.failed) {
       status = 1;

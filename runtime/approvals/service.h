@@ -144,11 +144,6 @@ struct SubmitResult {
 };
 nlohmann::json ToJson(const SubmitResult& result);
 
-struct VoteResult {
-  std::string status;     // the request's state after the vote
-  bool resolved = false;  // this vote approved or rejected it
-};
-
 // One clause of a request and how far it is (GET /v1/requests/{id}).
 struct ClauseProgress {
   std::string group;
@@ -196,6 +191,14 @@ struct RequestView {
 };
 // The view with times in RFC 3339 and `decision` as an object.
 nlohmann::json ToJson(const RequestView& view);
+
+struct VoteResult {
+  std::string status;     // the request's state after the vote
+  bool resolved = false;  // this vote approved or rejected it
+  // The request as the voter sees it right after the vote (what Get would
+  // answer), built from the data of the vote's own transaction.
+  RequestView view;
+};
 
 class ApprovalService {
  public:
@@ -328,11 +331,13 @@ class ApprovalService {
   // The policy sets that judge `record`'s clauses (eligibility.h).
   ClauseSet ClausesOf(const store::RequestRecord& record,
                       const StoredDecision& decision) const;
+  // `clauses`: the request's ClauseSet when the caller has it (else it is
+  // resolved here).
   RequestView ViewOf(const store::RequestRecord& record,
                      const std::vector<store::VoteRecord>& votes,
                      const runtime::Directory& directory,
-                     std::string_view caller,
-                     const store::GrantRecord* grant) const;
+                     std::string_view caller, const store::GrantRecord* grant,
+                     const ClauseSet* clauses = nullptr) const;
   absl::StatusOr<grants::GrantClaims> CheckGrant(GrantOp op,
                                                  std::string_view token,
                                                  const nlohmann::json& request,

@@ -94,7 +94,8 @@ RequestView ApprovalService::ViewOf(const store::RequestRecord& record,
                                     const std::vector<store::VoteRecord>& votes,
                                     const runtime::Directory& directory,
                                     std::string_view caller,
-                                    const store::GrantRecord* grant) const {
+                                    const store::GrantRecord* grant,
+                                    const ClauseSet* given) const {
   RequestView view;
   view.id = record.id;
   view.status = record.state;
@@ -116,7 +117,9 @@ RequestView ApprovalService::ViewOf(const store::RequestRecord& record,
       ParseStoredDecision(record.decision_json);
   const StoredDecision stored = decision.ok() ? *decision : StoredDecision();
   view.veto = stored.veto;
-  const ClauseSet clauses = ClausesOf(record, stored);
+  std::optional<ClauseSet> resolved;
+  if (given == nullptr) resolved.emplace(ClausesOf(record, stored));
+  const ClauseSet& clauses = given != nullptr ? *given : *resolved;
   std::vector<std::string> approvers;
   std::vector<std::vector<int>> eligible;
   for (const store::VoteRecord& v : votes) {

@@ -58,6 +58,14 @@ absl::Status ExpireIfDue(store::WriteTx& tx, store::RequestRecord& request,
                 {"deadline", audit::FormatTimestamp(*request.expires_at)}});
 }
 
+// `record` as CompareAndSetState left it in the store.
+void Resolved(store::RequestRecord& record, std::string_view state, int64_t now,
+              std::string_view by) {
+  record.state = std::string(state);
+  record.resolved_at = now;
+  record.resolved_by = std::string(by);
+}
+
 }  // namespace
 
 absl::StatusOr<VoteResult> ApprovalService::Vote(std::string_view id,
@@ -82,6 +90,9 @@ absl::StatusOr<VoteResult> ApprovalService::Vote(std::string_view id,
   absl::Status refusal;
   VoteResult result;
   std::vector<std::string> events;
+  // The request and its votes as this vote leaves them, for the view.
+  store::RequestRecord after;
+  std::vector<store::VoteRecord> after_votes;
   absl::Status written = store_->Write([&](store::WriteTx& tx) -> absl::Status {
     refusal = absl::OkStatus();
     result = VoteResult();
@@ -150,6 +161,8 @@ absl::StatusOr<VoteResult> ApprovalService::Vote(std::string_view id,
     }
     events.emplace_back(audit::kTypeVoteAccepted);
     votes->push_back(std::move(cast));
+    after = *current;
+    after_votes = *votes;
 
     // The quorum from every approve vote, and the counted rejections, with
     // the directory of this moment.
@@ -177,6 +190,7 @@ absl::StatusOr<VoteResult> ApprovalService::Vote(std::string_view id,
           request_id, store::kStatePending, store::kStateApproved, now, actor);
       if (!won.ok()) return won.status();
       if (!*won) return absl::AbortedError("request changed during the vote");
+      Resolved(after, store::kStateApproved, now, actor);
       json assignment = json::array();
       for (size_t i = 0; i < quorum.assigned.size(); ++i) {
         json ids = json::array();
@@ -214,6 +228,7 @@ absl::StatusOr<VoteResult> ApprovalService::Vote(std::string_view id,
         request_id, store::kStatePending, store::kStateRejected, now, actor);
     if (!won.ok()) return won.status();
     if (!*won) return absl::AbortedError("request changed during the vote");
+    Resolved(after, store::kStateRejected, now, actor);
     events.emplace_back(audit::kTypeRequestRejected);
     result = VoteResult{std::string(store::kStateRejected), true};
     return Audit(tx, audit::kTypeRequestRejected, request_id, actor,
@@ -223,6 +238,8 @@ absl::StatusOr<VoteResult> ApprovalService::Vote(std::string_view id,
   if (!written.ok()) return written;
   Changed(request_id, events);
   if (!refusal.ok()) return refusal;
+  // The voter is never the requester, so the view has no grant.
+  result.view = ViewOf(after, after_votes, *dir, identity, nullptr, &clauses);
   return result;
 }
 

@@ -61,12 +61,9 @@ HttpResponse Submit(ServerContext& context, const HttpRequest& request) {
   if (absl::Status s = OnlyQueryParams(request, {}); !s.ok()) {
     return StatusResponse(s);
   }
-  // The top-level shape first (unknown keys are the client's error and
-  // change nothing); `requester` passes here so the service can say why it
-  // is refused.
-  absl::StatusOr<json> shape = ParseJsonObject(
-      request.body, {"action", "params", "context", "requester"});
-  if (!shape.ok()) return StatusResponse(shape.status());
+  // The service refuses what is not a valid request (not JSON, duplicate
+  // or unknown keys, `requester`, params that break the schema) with 400
+  // before storing anything.
   absl::StatusOr<approvals::SubmitResult> submitted =
       context.approvals().Submit(request.identity->id, request.body,
                                  request.peer_ip);
@@ -176,7 +173,9 @@ HttpResponse Vote(ServerContext& context, const HttpRequest& request) {
   (*choice == approvals::VoteChoice::kApprove ? context.metrics().votes_approve
                                               : context.metrics().votes_reject)
       .Increment();
-  return ViewAfter(context, request, {{"resolved", voted->resolved}});
+  json view = approvals::ToJson(voted->view);
+  view["resolved"] = voted->resolved;
+  return JsonResponse(200, view);
 }
 
 HttpResponse Cancel(ServerContext& context, const HttpRequest& request) {

@@ -138,6 +138,8 @@ TEST_F(LifecycleTest, ApprovedByQuorum) {
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_EQ(first->status, "pending");
   EXPECT_FALSE(first->resolved);
+  // The vote's own view is what Get answers the voter.
+  EXPECT_EQ(ToJson(first->view), ToJson(*service_->Get(id, "alice")));
 
   absl::StatusOr<RequestView> view = service_->Get(id, "agent:etl");
   ASSERT_TRUE(view.ok()) << view.status();
@@ -153,6 +155,8 @@ TEST_F(LifecycleTest, ApprovedByQuorum) {
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_EQ(second->status, "approved");
   EXPECT_TRUE(second->resolved);
+  EXPECT_EQ(ToJson(second->view), ToJson(*service_->Get(id, "bob")));
+  EXPECT_EQ(second->view.resolved_by, "bob");
   EXPECT_EQ(State(id), "approved");
   EXPECT_EQ(AuditTypes(id),
             (Types{"request.created", "decision", "vote.accepted",
@@ -185,6 +189,7 @@ TEST_F(LifecycleTest, RejectedByVeto) {
   ASSERT_TRUE(last.ok()) << last.status();
   EXPECT_EQ(last->status, "rejected");
   EXPECT_TRUE(last->resolved);
+  EXPECT_EQ(ToJson(last->view), ToJson(*service_->Get(id, "bob")));
   EXPECT_EQ(State(id), "rejected");
   EXPECT_EQ(AuditTypes(id),
             (Types{"request.created", "decision", "vote.accepted",
