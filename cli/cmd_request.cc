@@ -609,6 +609,25 @@ constexpr std::string_view kStatusUsage =
     "signoff status ID --server URL [--wait] [--timeout DURATION] [--json]";
 constexpr std::string_view kCancelUsage = "signoff cancel ID --server URL";
 
+// POSTs a change (a vote, a cancel) once, never retried; on 200 fills
+// `view` and returns kExitOk. Otherwise prints why and returns the exit
+// code: 1 for a refusal (403, 409), 2 for anything else.
+int PostChange(ApiClient& client, const std::string& path, const json& body,
+               json& view) {
+  absl::StatusOr<ApiResponse> response = client.Post(path, body);
+  if (!response.ok()) {
+    PrintError(AsStd(response.status().message()));
+    return kExitUsage;
+  }
+  if (!response->ok()) {
+    PrintApiError(*response);
+    return response->status == 403 || response->status == 409 ? kExitFailure
+                                                              : kExitUsage;
+  }
+  view = response->json;
+  return kExitOk;
+}
+
 }  // namespace
 
 int RunRequest(const std::vector<std::string>& argv) {
@@ -798,18 +817,12 @@ int RunVote(const std::vector<std::string>& argv, std::string_view vote) {
   }
   // Not retried: the vote may have been counted before the connection
   // broke (a second one would be refused as a duplicate anyway).
-  absl::StatusOr<ApiResponse> response =
-      client->Post(absl::StrCat(RequestPath(id), "/votes"), body);
-  if (!response.ok()) {
-    PrintError(AsStd(response.status().message()));
-    return kExitUsage;
+  json view;
+  if (int failed = PostChange(*client, absl::StrCat(RequestPath(id), "/votes"),
+                              body, view);
+      failed != kExitOk) {
+    return failed;
   }
-  if (!response->ok()) {
-    PrintApiError(*response);
-    return response->status == 403 || response->status == 409 ? kExitFailure
-                                                              : kExitUsage;
-  }
-  const json& view = response->json;
   PrintLine(
       absl::StrCat("signoff: ", vote == "approve" ? "approval" : "rejection",
                    " of ", id, " recorded (", Summary(view), ")"));
@@ -838,19 +851,14 @@ int RunCancel(const std::vector<std::string>& argv) {
   const std::string id = args->positional()[0];
   std::unique_ptr<ApiClient> client = Connect(*args);
   if (client == nullptr) return kExitUsage;
-  absl::StatusOr<ApiResponse> response =
-      client->Post(absl::StrCat(RequestPath(id), "/cancel"), json::object());
-  if (!response.ok()) {
-    PrintError(AsStd(response.status().message()));
-    return kExitUsage;
+  json view;
+  if (int failed = PostChange(*client, absl::StrCat(RequestPath(id), "/cancel"),
+                              json::object(), view);
+      failed != kExitOk) {
+    return failed;
   }
-  if (!response->ok()) {
-    PrintApiError(*response);
-    return response->status == 403 || response->status == 409 ? kExitFailure
-                                                              : kExitUsage;
-  }
-  PrintLine(absl::StrCat("signoff: request ", id, " cancelled (",
-                         Summary(response->json), ")"));
+  PrintLine(absl::StrCat("signoff: request ", id, " cancelled (", Summary(view),
+                         ")"));
   return kExitOk;
 }
 

@@ -17,6 +17,25 @@ namespace signoff::testing {
 
 std::string SourceDir() { return SIGNOFF_SOURCE_DIR; }
 
+void ExecSignoff(const std::vector<std::string>& args, const EnvChanges& env) {
+  if (chdir(SIGNOFF_SOURCE_DIR) != 0) _exit(127);
+  for (const auto& [name, value] : env) {
+    if (value) {
+      setenv(name.c_str(), value->c_str(), 1);
+    } else {
+      unsetenv(name.c_str());
+    }
+  }
+  std::vector<char*> argv;
+  std::string binary = SIGNOFF_BINARY;
+  argv.push_back(binary.data());
+  std::vector<std::string> copy = args;
+  for (std::string& a : copy) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  execv(binary.c_str(), argv.data());
+  _exit(127);
+}
+
 RunResult RunSignoff(const std::vector<std::string>& args,
                      const std::string& input) {
   return RunSignoffWithEnv(args, {}, input);
@@ -40,23 +59,8 @@ RunResult RunSignoffWithEnv(const std::vector<std::string>& args,
                    err_pipe[0], err_pipe[1]}) {
       close(fd);
     }
-    if (chdir(SIGNOFF_SOURCE_DIR) != 0) _exit(127);
     setenv("NO_COLOR", "1", 1);
-    for (const auto& [name, value] : env) {
-      if (value) {
-        setenv(name.c_str(), value->c_str(), 1);
-      } else {
-        unsetenv(name.c_str());
-      }
-    }
-    std::vector<char*> argv;
-    std::string binary = SIGNOFF_BINARY;
-    argv.push_back(binary.data());
-    std::vector<std::string> copy = args;
-    for (std::string& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(binary.c_str(), argv.data());
-    _exit(127);
+    ExecSignoff(args, env);
   }
   close(in_pipe[0]);
   close(out_pipe[1]);

@@ -31,6 +31,11 @@ RunResult RunSignoffWithEnv(const std::vector<std::string>& args,
                             const EnvChanges& env,
                             const std::string& input = "");
 
+// In a forked child: applies `env`, enters the source directory and execs
+// `signoff ARGS...`; never returns (exit 127 when exec fails).
+[[noreturn]] void ExecSignoff(const std::vector<std::string>& args,
+                              const EnvChanges& env);
+
 std::string SourceDir();
 std::string ReadFileOrDie(const std::string& path);
 void WriteFileOrDie(const std::string& path, const std::string& text);

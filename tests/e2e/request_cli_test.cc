@@ -464,24 +464,7 @@ TtyResult RunOnTty(const std::vector<std::string>& args, const EnvChanges& env,
                    std::optional<std::chrono::milliseconds> signal_after) {
   int master = -1;
   pid_t pid = forkpty(&master, nullptr, nullptr, nullptr);
-  if (pid == 0) {
-    if (chdir(SIGNOFF_SOURCE_DIR) != 0) _exit(127);
-    for (const auto& [name, value] : env) {
-      if (value) {
-        setenv(name.c_str(), value->c_str(), 1);
-      } else {
-        unsetenv(name.c_str());
-      }
-    }
-    std::vector<char*> argv;
-    std::string binary = SIGNOFF_BINARY;
-    argv.push_back(binary.data());
-    std::vector<std::string> copy = args;
-    for (std::string& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(binary.c_str(), argv.data());
-    _exit(127);
-  }
+  if (pid == 0) ExecSignoff(args, env);
   TtyResult result;
   if (pid < 0) return result;
   const auto start = std::chrono::steady_clock::now();
