@@ -120,18 +120,6 @@ HttpResponse Inbox(ServerContext& context, const HttpRequest& request) {
   return JsonResponse(200, {{"requests", std::move(requests)}});
 }
 
-// The request after a vote or cancel, as the caller sees it; `extra`
-// members are added at the top level.
-HttpResponse ViewAfter(ServerContext& context, const HttpRequest& request,
-                       const json& extra) {
-  absl::StatusOr<approvals::RequestView> view = context.approvals().Get(
-      request.path_params.at("id"), request.identity->id);
-  if (!view.ok()) return ServiceError(view.status());
-  json body = approvals::ToJson(*view);
-  for (const auto& [key, value] : extra.items()) body[key] = value;
-  return JsonResponse(200, body);
-}
-
 HttpResponse Vote(ServerContext& context, const HttpRequest& request) {
   if (absl::Status s = OnlyQueryParams(request, {}); !s.ok()) {
     return StatusResponse(s);
@@ -190,7 +178,10 @@ HttpResponse Cancel(ServerContext& context, const HttpRequest& request) {
   absl::Status cancelled = context.approvals().Cancel(
       request.path_params.at("id"), request.identity->id);
   if (!cancelled.ok()) return ServiceError(cancelled);
-  return ViewAfter(context, request, json::object());
+  absl::StatusOr<approvals::RequestView> view = context.approvals().Get(
+      request.path_params.at("id"), request.identity->id);
+  if (!view.ok()) return ServiceError(view.status());
+  return JsonResponse(200, approvals::ToJson(*view));
 }
 
 json ClaimsJson(const grants::GrantClaims& claims) {
