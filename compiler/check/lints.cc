@@ -1,10 +1,14 @@
 // Lints: warnings about policies that compile but are probably wrong.
+#include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "compiler/check/check_state.h"
 #include "compiler/check/semantic.h"
+#include "stdlib/builtins.h"
 
 namespace signoff::check::internal {
 namespace {
@@ -43,6 +47,14 @@ bool ExcludesMembers(const std::vector<ast::Clause>& clauses, int group) {
   return false;
 }
 
+// The seconds of a duration literal, or nullopt when it is malformed (the
+// parser reported it and stored 0).
+std::optional<int64_t> LiteralSeconds(const std::string& text) {
+  absl::StatusOr<int64_t> seconds = stdlib::ParseDuration(text);
+  if (!seconds.ok()) return std::nullopt;
+  return *seconds;
+}
+
 class Linter {
  public:
   explicit Linter(CheckState& state) : state_(state) {}
@@ -54,6 +66,9 @@ class Linter {
     if (state_.default_decl != nullptr) {
       Quorums(state_.default_decl->clauses);
       DefaultAllow(*state_.default_decl);
+      if (state_.model.default_rule.effect == Effect::kRequire) {
+        Escalations(state_.default_decl->clauses, "the `default`");
+      }
     }
     Groups();
     Channels();
@@ -97,6 +112,33 @@ class Linter {
       state_.diags.Report(DiagKind::kUnreachableQuorum,
                           SourceSpan::Cover(req.count_span, req.group->span),
                           std::move(message), std::move(help));
+    }
+  }
+
+  // An escalation due when or after the request expires never fires. Only
+  // the owner's own `expire` is known here: the runtime's default lifetime
+  // is configuration.
+  void Escalations(const std::vector<ast::Clause>& clauses,
+                   const std::string& owner) {
+    const ast::Clause* expire = FindClause(clauses, ClauseKind::kExpire);
+    if (expire == nullptr) return;
+    std::optional<int64_t> lifetime = LiteralSeconds(expire->duration_text);
+    if (!lifetime.has_value()) return;
+    for (const ast::Clause& clause : clauses) {
+      if (clause.kind != ClauseKind::kEscalate ||
+          !clause.escalation.has_value()) {
+        continue;
+      }
+      const ast::Escalation& escalation = *clause.escalation;
+      std::optional<int64_t> after = LiteralSeconds(escalation.after_text);
+      // `after 0s` is an error of its own (EscalationZeroDelay).
+      if (!after.has_value() || *after == 0 || *after < *lifetime) continue;
+      Diagnostic& diag = state_.diags.Report(
+          DiagKind::kEscalationNeverFires, escalation.after_span,
+          "`escalate after " + escalation.after_text + "` can never fire: " +
+              owner + " expires its requests after " + expire->duration_text,
+          "escalate sooner than `expire`, or give requests longer to live");
+      diag.notes.push_back({expire->span, "the request lifetime is set here"});
     }
   }
 
@@ -218,6 +260,7 @@ class Linter {
           FindClause(rule.clauses, ClauseKind::kDeny) != nullptr) {
         continue;
       }
+      Escalations(rule.clauses, "rule " + Quote(rule.name.name));
       if (FindClause(rule.clauses, ClauseKind::kExpire) == nullptr) {
         state_.diags.Report(
             DiagKind::kRequireWithoutExpire, rule.name.span,

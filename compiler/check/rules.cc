@@ -5,9 +5,11 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "compiler/check/check_state.h"
 #include "compiler/check/expr_checker.h"
 #include "compiler/check/semantic.h"
+#include "stdlib/builtins.h"
 
 namespace signoff::check::internal {
 namespace {
@@ -184,6 +186,18 @@ class BodyChecker {
         break;
       case ClauseKind::kEscalate:
         if (clause.escalation.has_value()) {
+          // A malformed literal also reads 0 seconds; it is reported by
+          // the parser already.
+          absl::StatusOr<int64_t> after =
+              stdlib::ParseDuration(clause.escalation->after_text);
+          if (after.ok() && *after == 0) {
+            state_.diags.Report(
+                DiagKind::kEscalationZeroDelay, clause.escalation->after_span,
+                "`escalate after " + clause.escalation->after_text +
+                    "` would widen the quorum the moment the request opens",
+                "give the first approvers time, e.g. `escalate after 10m`, "
+                "or add the group as a `require` line");
+          }
           if (clause.escalation->group != nullptr) {
             ResolveGroupUse(state_, *clause.escalation->group);
           }

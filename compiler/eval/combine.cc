@@ -25,8 +25,18 @@ class RequireBuilder {
       : policy_(policy), defaults_(defaults) {}
 
   void Add(const ir::Rule& rule, const RuleOutcome& outcome) {
+    // Indexes of this rule's requirements, kept only when it escalates.
+    std::vector<int> own;
     for (const ir::Requirement& requirement : rule.requirements) {
-      AddRequirement(requirement);
+      int index = AddRequirement(requirement);
+      if (!rule.escalations.empty()) own.push_back(index);
+    }
+    if (!rule.escalations.empty()) {
+      std::sort(own.begin(), own.end());
+      own.erase(std::unique(own.begin(), own.end()), own.end());
+      for (const ir::Escalation& escalation : rule.escalations) {
+        AddEscalation(rule, escalation, own);
+      }
     }
     veto_ = std::min(veto_, rule.veto.value_or(defaults_.veto));
     expire_ = std::min(expire_,
@@ -53,18 +63,31 @@ class RequireBuilder {
     channels_.erase(std::unique(channels_.begin(), channels_.end()),
                     channels_.end());
     decision.channels = std::move(channels_);
+    std::stable_sort(
+        escalations_.begin(), escalations_.end(),
+        [](const DecisionEscalation& a, const DecisionEscalation& b) {
+          if (a.after_seconds != b.after_seconds) {
+            return a.after_seconds < b.after_seconds;
+          }
+          if (a.group_name != b.group_name) {
+            return a.group_name < b.group_name;
+          }
+          return a.rule < b.rule;
+        });
+    decision.escalations = std::move(escalations_);
     decision.messages = std::move(messages_);
   }
 
  private:
   // Identical group and `where` merge into the first, keeping the larger
-  // count.
-  void AddRequirement(const ir::Requirement& requirement) {
-    for (DecisionRequirement& existing : requirements_) {
+  // count. Returns the index of the merged requirement.
+  int AddRequirement(const ir::Requirement& requirement) {
+    for (size_t i = 0; i < requirements_.size(); ++i) {
+      DecisionRequirement& existing = requirements_[i];
       if (existing.group == requirement.group &&
           existing.where_text == requirement.where_text) {
         existing.count = std::max(existing.count, requirement.count);
-        return;
+        return static_cast<int>(i);
       }
     }
     DecisionRequirement entry;
@@ -77,6 +100,41 @@ class RequireBuilder {
     entry.where = requirement.where;
     entry.where_text = requirement.where_text;
     requirements_.push_back(std::move(entry));
+    return static_cast<int>(requirements_.size() - 1);
+  }
+
+  // One entry per `escalate` of a deciding rule; an entry equal to an
+  // earlier one in everything but the declaring rule is dropped.
+  void AddEscalation(const ir::Rule& rule, const ir::Escalation& escalation,
+                     const std::vector<int>& requirements) {
+    DecisionEscalation entry;
+    entry.after_seconds = escalation.after_seconds;
+    entry.group = escalation.group;
+    if (escalation.group >= 0 &&
+        static_cast<size_t>(escalation.group) < policy_.groups.size()) {
+      entry.group_name = policy_.groups[escalation.group].name;
+    }
+    for (int channel : escalation.channels) {
+      if (channel >= 0 &&
+          static_cast<size_t>(channel) < policy_.channels.size()) {
+        entry.channels.push_back(policy_.channels[channel].name);
+      }
+    }
+    std::sort(entry.channels.begin(), entry.channels.end());
+    entry.channels.erase(
+        std::unique(entry.channels.begin(), entry.channels.end()),
+        entry.channels.end());
+    entry.requirements = requirements;
+    entry.rule = rule.name;
+    for (const DecisionEscalation& existing : escalations_) {
+      if (existing.after_seconds == entry.after_seconds &&
+          existing.group == entry.group &&
+          existing.channels == entry.channels &&
+          existing.requirements == entry.requirements) {
+        return;
+      }
+    }
+    escalations_.push_back(std::move(entry));
   }
 
   const ir::Policy& policy_;
@@ -86,6 +144,7 @@ class RequireBuilder {
   int64_t expire_ = std::numeric_limits<int64_t>::max();
   int64_t grant_ = std::numeric_limits<int64_t>::max();
   std::vector<std::string> channels_;
+  std::vector<DecisionEscalation> escalations_;
   std::vector<std::string> messages_;
 };
 

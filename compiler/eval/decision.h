@@ -3,8 +3,8 @@
 //
 // A back end (interpreter or JIT) evaluates every rule against a bound
 // request and reports an Outcome; Combine() applies §5.4 (deny overrides,
-// requirement merging, strictest expire/grant/veto, channel union, default)
-// identically for both back ends.
+// requirement merging, strictest expire/grant/veto, channel union,
+// escalations, default) identically for both back ends.
 #ifndef SIGNOFF_COMPILER_EVAL_DECISION_H_
 #define SIGNOFF_COMPILER_EVAL_DECISION_H_
 
@@ -49,6 +49,24 @@ struct DecisionRequirement {
   std::string where_text;  // "" when none
 };
 
+// An `escalate after D to G [notify C, ...]` of a deciding require rule
+// (RUNTIME.md §8): if the request is still pending `after_seconds` after it
+// was opened, identities of `group` also become eligible for the clauses
+// listed in `requirements` (with those clauses' own `where`; self-approval
+// is still refused) and `channels` are notified once.
+struct DecisionEscalation {
+  int64_t after_seconds = 0;
+  int group = -1;  // index into Policy::groups
+  std::string group_name;
+  std::vector<std::string> channels;  // sorted, unique names
+  // Indexes into Decision::requirements this escalation widens (the
+  // declaring rule's own `require` lines, after merging), ascending.
+  std::vector<int> requirements;
+  std::string rule;  // the declaring rule ("default" for the default)
+
+  bool operator==(const DecisionEscalation&) const = default;
+};
+
 struct ExplainEntry {
   std::string rule;
   std::string status;  // "candidate", "condition_failed", "not_applicable",
@@ -68,6 +86,9 @@ struct Decision {
   int64_t expire_seconds = 0;         // 0 when not require_approval
   int64_t grant_seconds = 0;          // grant lifetime; 0 when denied
   std::vector<std::string> channels;  // sorted by name
+  // require_approval only; sorted by after_seconds, then group_name, then
+  // rule. Empty for allow and deny.
+  std::vector<DecisionEscalation> escalations;
   std::vector<std::string> messages;
   std::vector<std::string> errors;
   std::string policy;  // digest

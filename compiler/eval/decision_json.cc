@@ -20,6 +20,24 @@ std::string DurationText(int64_t seconds) {
   return seconds == 0 ? "" : stdlib::FormatDuration(seconds);
 }
 
+// {"after", "group", "notify", "requirements", "rule"} per escalation.
+ordered_json EscalationsJson(
+    const std::vector<DecisionEscalation>& escalations) {
+  ordered_json array = ordered_json::array();
+  for (const DecisionEscalation& escalation : escalations) {
+    ordered_json object = ordered_json::object();
+    object["after"] = stdlib::FormatDuration(escalation.after_seconds);
+    object["group"] = escalation.group_name;
+    object["notify"] = Strings(escalation.channels);
+    ordered_json requirements = ordered_json::array();
+    for (int index : escalation.requirements) requirements.push_back(index);
+    object["requirements"] = std::move(requirements);
+    object["rule"] = escalation.rule;
+    array.push_back(std::move(object));
+  }
+  return array;
+}
+
 ordered_json ExplainJson(const std::vector<ExplainEntry>& entries) {
   ordered_json array = ordered_json::array();
   for (const ExplainEntry& entry : entries) {
@@ -70,6 +88,11 @@ std::string DecisionToJson(const Decision& decision, bool with_explain,
   out["expire"] = DurationText(decision.expire_seconds);
   out["grant"] = DurationText(decision.grant_seconds);
   out["channels"] = Strings(decision.channels);
+  // Only when there is one, so that decisions of policies without
+  // `escalate` keep exactly the shape of LANGUAGE.md §7.
+  if (!decision.escalations.empty()) {
+    out["escalations"] = EscalationsJson(decision.escalations);
+  }
   out["messages"] = Strings(decision.messages);
   out["errors"] = Strings(decision.errors);
   out["policy"] = decision.policy;

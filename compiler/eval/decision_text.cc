@@ -50,6 +50,16 @@ std::string DecisionToText(const Decision& decision, bool with_explain) {
       absl::StrAppend(&out, "  notify ", absl::StrJoin(decision.channels, ", "),
                       "\n");
     }
+    for (const DecisionEscalation& escalation : decision.escalations) {
+      absl::StrAppend(&out, "  escalate after ",
+                      stdlib::FormatDuration(escalation.after_seconds), " to ",
+                      escalation.group_name);
+      if (!escalation.channels.empty()) {
+        absl::StrAppend(&out, " notify ",
+                        absl::StrJoin(escalation.channels, ", "));
+      }
+      out += "\n";
+    }
   } else if (decision.kind == DecisionKind::kAllow) {
     absl::StrAppend(&out, "  grant ",
                     stdlib::FormatDuration(decision.grant_seconds), "\n");

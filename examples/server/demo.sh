@@ -9,8 +9,9 @@
 #   examples/server/demo.sh [BUILD_DIR]      (default: build)
 #
 # Everything it writes (signoff.db, keys/) lives in a temporary directory
-# that is removed at the end. The channels' secrets are dummy values: the
-# configured Slack and Teams channels are not contacted.
+# that is removed at the end. The channels' secrets are dummy values and
+# their URLs point at a closed local port: the messages the outbox tries to
+# deliver are refused, retried and audited (notify.failed), never sent out.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -35,6 +36,7 @@ trap cleanup EXIT
 sed -e "s|^listen: .*|listen: 127.0.0.1:0|" \
     -e "s|^policies: \.\./data-exports|policies: $root/examples/data-exports|" \
     -e "s|^directory: \./directory.yaml|directory: $root/examples/server/directory.yaml|" \
+    -e "s|https://[a-z.]*/[a-z/]*|http://127.0.0.1:9/closed|" \
     examples/server/signoff.yaml >"$work/signoff.yaml"
 config=$work/signoff.yaml
 export SLACK_BOT_TOKEN=xoxb-demo SLACK_SIGNING_SECRET=demo-signing-secret
@@ -90,6 +92,11 @@ step curl -sS -H "Authorization: Bearer demo-key-dana" \
 say "diego (data steward) and priya (privacy office) approve"
 SIGNOFF_API_KEY=demo-key-diego step "$signoff" approve "$id" --comment "checked the destination"
 SIGNOFF_API_KEY=demo-key-priya step "$signoff" approve "$id" --comment "no PII leaves the warehouse"
+if curl -sS -H "Authorization: Bearer demo-key-diego" "$base/v1/requests/$id" |
+    grep -q '"status":"pending"'; then
+  say "Outside 07:00-20:59 in Berlin, rule night_exports also wants the data on-call: carol approves"
+  SIGNOFF_API_KEY=demo-key-carol step "$signoff" approve "$id" --comment "expected night run"
+fi
 
 wait "$requester" && status=0 || status=$?
 cat "$work/request.log"

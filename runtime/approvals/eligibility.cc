@@ -124,6 +124,43 @@ absl::StatusOr<StoredDecision> ParseStoredDecision(std::string_view text) {
   absl::StatusOr<int64_t> grant = DurationMember(root, "grant");
   if (!grant.ok()) return grant.status();
   decision.grant_seconds = *grant;
+  if (auto channels = root.find("channels");
+      channels != root.end() && channels->is_array()) {
+    for (const json& c : *channels) {
+      if (c.is_string()) decision.channels.push_back(c.get<std::string>());
+    }
+  }
+  if (auto escalations = root.find("escalations"); escalations != root.end()) {
+    if (!escalations->is_array()) {
+      return absl::InvalidArgumentError("decision `escalations` is not a list");
+    }
+    for (const json& e : *escalations) {
+      if (!e.is_object()) {
+        return absl::InvalidArgumentError(
+            "a decision escalation is not an object");
+      }
+      EscalationSpec spec;
+      absl::StatusOr<int64_t> after = DurationMember(e, "after");
+      if (!after.ok()) return after.status();
+      spec.after_seconds = *after;
+      spec.group = StringMember(e, "group");
+      if (auto notify = e.find("notify");
+          notify != e.end() && notify->is_array()) {
+        for (const json& c : *notify) {
+          if (c.is_string()) spec.notify.push_back(c.get<std::string>());
+        }
+      }
+      if (auto reqs = e.find("requirements");
+          reqs != e.end() && reqs->is_array()) {
+        for (const json& r : *reqs) {
+          if (r.is_number_integer()) {
+            spec.requirements.push_back(r.get<int64_t>());
+          }
+        }
+      }
+      decision.escalations.push_back(std::move(spec));
+    }
+  }
   auto requirements = root.find("requirements");
   if (requirements == root.end()) return decision;
   if (!requirements->is_array()) {
@@ -141,6 +178,25 @@ absl::StatusOr<StoredDecision> ParseStoredDecision(std::string_view text) {
     decision.clauses.push_back(std::move(spec));
   }
   return decision;
+}
+
+void ApplyEscalations(StoredDecision& decision,
+                      const std::vector<int64_t>& fired) {
+  for (int64_t index : fired) {
+    if (index < 0 ||
+        static_cast<size_t>(index) >= decision.escalations.size()) {
+      continue;
+    }
+    const EscalationSpec& e = decision.escalations[index];
+    for (int64_t r : e.requirements) {
+      if (r < 0 || static_cast<size_t>(r) >= decision.clauses.size()) continue;
+      std::vector<std::string>& also = decision.clauses[r].also;
+      if (e.group != decision.clauses[r].group &&
+          std::find(also.begin(), also.end(), e.group) == also.end()) {
+        also.push_back(e.group);
+      }
+    }
+  }
 }
 
 std::string RequestJsonOf(const store::RequestRecord& record) {
@@ -179,7 +235,16 @@ ClauseSet ClauseSet::Resolve(const store::RequestRecord& record,
       if (group < 0) continue;
       int judge = set.JudgeFor(*snapshot, request_json);
       if (judge < 0) continue;
-      set.clauses_[i] = Resolved{judge, group, where};
+      Resolved resolved{judge, group, where, {}};
+      const ir::Policy& policy = (*snapshot)->policy();
+      for (const std::string& name : set.specs_[i].also) {
+        for (size_t g = 0; g < policy.groups.size(); ++g) {
+          if (policy.groups[g].name == name) {
+            resolved.also.push_back(static_cast<int>(g));
+          }
+        }
+      }
+      set.clauses_[i] = std::move(resolved);
       break;
     }
   }
@@ -237,9 +302,11 @@ std::vector<int> ClauseSet::EligibleClauses(
     if (clause.judge < 0) continue;
     const Judge& judge = judges_[clause.judge];
     const ir::Policy& policy = judge.snapshot->policy();
-    if (!InGroup(policy.groups[clause.group], approver.id, directory)) {
-      continue;
+    bool member = InGroup(policy.groups[clause.group], approver.id, directory);
+    for (size_t a = 0; !member && a < clause.also.size(); ++a) {
+      member = InGroup(policy.groups[clause.also[a]], approver.id, directory);
     }
+    if (!member) continue;
     if (clause.where != ir::kNoNode) {
       eval::BoundRequest request = judge.request;
       eval::BindApprover(policy, bound_approver, request);

@@ -75,6 +75,17 @@ struct ClauseSpec {
   int64_t count = 0;
   std::string group;
   std::string where;  // formatted source; "" when none
+  // Groups whose members are eligible too (with the same `where`): the
+  // groups of the request's fired escalations that widen this clause.
+  std::vector<std::string> also;
+};
+
+// One `escalate after D to G notify C...` of a stored decision.
+struct EscalationSpec {
+  int64_t after_seconds = 0;
+  std::string group;
+  std::vector<std::string> notify;    // channel names
+  std::vector<int64_t> requirements;  // the clauses it widens
 };
 
 // What the runtime needs of a stored LANGUAGE.md §7 decision.
@@ -85,9 +96,16 @@ struct StoredDecision {
   int64_t expire_seconds = 0;
   int64_t grant_seconds = 0;
   std::string policy;
+  std::vector<std::string> channels;
+  std::vector<EscalationSpec> escalations;  // "escalations", when present
 };
 // InvalidArgument when the text is not such a decision.
 absl::StatusOr<StoredDecision> ParseStoredDecision(std::string_view json);
+
+// Widens the clauses of `decision` by the escalations whose indexes are in
+// `fired` (ClauseSpec::also); indexes out of range are ignored.
+void ApplyEscalations(StoredDecision& decision,
+                      const std::vector<int64_t>& fired);
 
 // The LANGUAGE.md §6 request of a stored record ({action, params,
 // requester, context}), as JSON text.
@@ -140,6 +158,8 @@ class ClauseSet {
     int judge = -1;  // index into judges_; -1: unresolved
     int group = -1;  // index into the judge's Policy::groups
     ir::NodeId where = ir::kNoNode;
+    // The judge's groups named by ClauseSpec::also that it declares.
+    std::vector<int> also;
   };
 
   // Adds a judge for `snapshot` (once per set); -1 when the request does

@@ -1,6 +1,7 @@
 // ApprovalService: construction and submit.
 #include "runtime/approvals/service.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -134,14 +135,79 @@ std::shared_ptr<const runtime::Directory> ApprovalService::directory() const {
 }
 
 ClauseSet ApprovalService::ClausesOf(const store::RequestRecord& record,
-                                     const StoredDecision& decision) const {
+                                     const StoredDecision& decision,
+                                     const std::vector<int64_t>* fired) const {
   std::shared_ptr<const PolicySnapshot> current = snapshot();
   std::shared_ptr<const PolicySnapshot> decided =
       current != nullptr && current->digest() == record.policy
           ? current
           : snapshots_.Find(record.policy);
-  return ClauseSet::Resolve(record, decision, std::move(decided),
+  if (decision.escalations.empty()) {
+    return ClauseSet::Resolve(record, decision, std::move(decided),
+                              std::move(current));
+  }
+  std::vector<int64_t> read;
+  if (fired == nullptr) {
+    absl::Status status = store_->Read([&](store::ReadTx& tx) -> absl::Status {
+      absl::StatusOr<std::vector<store::EscalationRecord>> all =
+          tx.ListEscalations(record.id);
+      if (!all.ok()) return all.status();
+      read = internal::FiredIndexes(*all);
+      return absl::OkStatus();
+    });
+    // Unreadable: judge without the escalations (fail closed).
+    if (!status.ok()) read.clear();
+    fired = &read;
+  }
+  StoredDecision widened = decision;
+  ApplyEscalations(widened, *fired);
+  return ClauseSet::Resolve(record, widened, std::move(decided),
                             std::move(current));
+}
+
+absl::Status ApprovalService::NotifyChange(store::WriteTx& tx,
+                                           const std::string& id,
+                                           std::string_view event,
+                                           std::string_view actor, int64_t now,
+                                           nlohmann::json escalation) const {
+  if (!options_.notify || event.empty()) return absl::OkStatus();
+  absl::StatusOr<store::RequestRecord> record = tx.GetRequest(id);
+  if (!record.ok()) return record.status();
+  absl::StatusOr<StoredDecision> decision =
+      ParseStoredDecision(record->decision_json);
+  if (!decision.ok()) return absl::OkStatus();  // nothing names a channel
+  std::vector<int64_t> fired;
+  if (!decision->escalations.empty()) {
+    absl::StatusOr<std::vector<store::EscalationRecord>> all =
+        tx.ListEscalations(id);
+    if (!all.ok()) return all.status();
+    fired = internal::FiredIndexes(*all);
+  }
+  std::vector<std::string> channels = decision->channels;
+  for (int64_t f : fired) {
+    if (f >= 0 && static_cast<size_t>(f) < decision->escalations.size()) {
+      const auto& notify = decision->escalations[f].notify;
+      channels.insert(channels.end(), notify.begin(), notify.end());
+    }
+  }
+  std::sort(channels.begin(), channels.end());
+  channels.erase(std::unique(channels.begin(), channels.end()), channels.end());
+  if (channels.empty()) return absl::OkStatus();
+  absl::StatusOr<std::vector<store::VoteRecord>> votes = tx.ListVotes(id);
+  if (!votes.ok()) return votes.status();
+  static const runtime::Directory* const kNobody = new runtime::Directory();
+  std::shared_ptr<const runtime::Directory> dir = directory();
+  const ClauseSet clauses = ClausesOf(*record, *decision, &fired);
+  const RequestView view =
+      ViewOf(*record, *votes, dir ? *dir : *kNobody, "", nullptr, &clauses);
+  ChangeNote note;
+  note.event = event;
+  note.actor = actor;
+  note.time = now;
+  note.view = &view;
+  note.channels = std::move(channels);
+  note.escalation = std::move(escalation);
+  return options_.notify(tx, note);
 }
 
 void ApprovalService::Changed(const std::string& id,
@@ -273,6 +339,18 @@ absl::StatusOr<SubmitResult> ApprovalService::Submit(std::string_view identity,
                                 {"state", record.state}});
         !s.ok()) {
       return s;
+    }
+    if (record.state == store::kStatePending) {
+      for (size_t i = 0; i < decision->escalations.size(); ++i) {
+        store::EscalationRecord e;
+        e.request_id = record.id;
+        e.index = static_cast<int64_t>(i);
+        e.due_at =
+            internal::AddSeconds(now, decision->escalations[i].after_seconds);
+        if (absl::Status s = tx.InsertEscalation(e); !s.ok()) return s;
+      }
+      return NotifyChange(tx, record.id, audit::kTypeRequestCreated, who->id,
+                          now);
     }
     if (!grant) return absl::OkStatus();
     if (absl::Status s =

@@ -106,6 +106,22 @@ using SnapshotProvider = std::function<std::shared_ptr<const PolicySnapshot>()>;
 // Unix milliseconds.
 using Clock = std::function<int64_t()>;
 
+struct RequestView;
+
+// One change of a request whose channels are to hear of it (see
+// ServiceOptions::notify).
+struct ChangeNote {
+  std::string_view event;             // the audit type: request.created, ...
+  std::string_view actor;             // who made it: an identity or "runtime"
+  int64_t time = 0;                   // unix ms
+  const RequestView* view = nullptr;  // right after the change, no grant
+  // The channels to tell: the decision's, and those of every fired
+  // escalation; sorted, never empty.
+  std::vector<std::string> channels;
+  // request.escalated: {"group", "after", "notify"}; else null.
+  nlohmann::json escalation;
+};
+
 struct ServiceOptions {
   // Grant lifetime when a decision carries none (decisions always do:
   // Combine fills in the engine's defaults). Expiry and grant lifetimes
@@ -122,6 +138,13 @@ struct ServiceOptions {
   // channel updates. Must be thread-safe and must not block for long.
   std::function<void(const std::string& request_id, std::string_view event)>
       on_change;
+  // Called inside the store transaction of each change of a request that
+  // has channels to tell (its decision's `channels`, or a fired
+  // escalation's `notify`): created pending, a vote accepted, approved,
+  // rejected, expired, cancelled, escalated, its grant consumed. One call
+  // per transaction, for its main event. What it writes (the outbox
+  // messages) commits with the change; an error fails the change.
+  std::function<absl::Status(store::WriteTx&, const ChangeNote&)> notify;
 };
 
 // The snake_case reason of a grant refused by VerifyGrant or ConsumeGrant
@@ -182,6 +205,8 @@ struct RequestView {
   std::string resolved_by;
   std::vector<VoteView> votes;  // in the order cast
   std::vector<ClauseProgress> clauses;
+  // The groups of the escalations that fired (eligible too), in order.
+  std::vector<std::string> escalated_to;
   int64_t rejections = 0;  // counted rejections
   int64_t veto = 0;
   int64_t time_left_ms = 0;  // pending: until the deadline; else 0
@@ -289,8 +314,11 @@ class ApprovalService {
       std::string_view caller = "");
 
   // Expires pending requests whose deadline passed and approved requests
-  // whose grant expired unused (request.expired, actor "runtime"). Safe to
-  // call at any time from any thread; returns how many it expired.
+  // whose grant expired unused (request.expired, actor "runtime"), and
+  // fires the escalations that came due on pending requests (each once:
+  // request.escalated, its group eligible from then on, its channels
+  // told). Safe to call at any time from any thread; returns how many
+  // requests it expired or escalated.
   absl::StatusOr<int> Tick();
 
   // The public keys grants are verified with (GET /v1/keys).
@@ -328,9 +356,20 @@ class ApprovalService {
   enum class GrantOp { kVerify, kConsume };
 
   std::shared_ptr<const runtime::Directory> directory() const;
-  // The policy sets that judge `record`'s clauses (eligibility.h).
+  // The policy sets that judge `record`'s clauses (eligibility.h), widened
+  // by its fired escalations: `fired` (indexes) when the caller has read
+  // them, else read from the store here.
   ClauseSet ClausesOf(const store::RequestRecord& record,
-                      const StoredDecision& decision) const;
+                      const StoredDecision& decision,
+                      const std::vector<int64_t>* fired = nullptr) const;
+  // Calls options_.notify for `event` of request `id` when it has channels
+  // to tell, with the view read in `tx` (ChangeNote).
+  absl::Status NotifyChange(store::WriteTx& tx, const std::string& id,
+                            std::string_view event, std::string_view actor,
+                            int64_t now,
+                            nlohmann::json escalation = nullptr) const;
+  // Fires the due escalations (part of Tick); adds the escalated ids.
+  absl::Status FireEscalations(int64_t now, std::vector<std::string>& fired);
   // `clauses`: the request's ClauseSet when the caller has it (else it is
   // resolved here).
   RequestView ViewOf(const store::RequestRecord& record,

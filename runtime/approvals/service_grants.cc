@@ -20,6 +20,7 @@
 #include "runtime/audit/timestamp.h"
 #include "runtime/grants/grants.h"
 #include "stdlib/absl_compat.h"
+#include "stdlib/builtins.h"
 
 namespace signoff::approvals {
 namespace {
@@ -172,9 +173,15 @@ absl::StatusOr<grants::GrantClaims> ApprovalService::CheckGrant(
     if (!moved.ok()) return moved.status();
     if (!*moved) return absl::AbortedError("request changed during consume");
     consumed = true;
-    return Audit(tx, audit::kTypeGrantConsumed, claims->request_id, caller,
-                 refusal.policy, now,
-                 {{"grant_id", claims->grant_id}, {"action", claims->action}});
+    if (absl::Status s =
+            Audit(tx, audit::kTypeGrantConsumed, claims->request_id, caller,
+                  refusal.policy, now,
+                  {{"grant_id", claims->grant_id}, {"action", claims->action}});
+        !s.ok()) {
+      return s;
+    }
+    return NotifyChange(tx, claims->request_id, audit::kTypeGrantConsumed,
+                        caller, now);
   });
   if (!written.ok()) return written;
   if (!refusal.status.ok()) return WithReason(refusal.status, refusal.code);
@@ -241,6 +248,11 @@ absl::StatusOr<int> ApprovalService::Tick() {
           !s.ok()) {
         return s;
       }
+      if (absl::Status s = NotifyChange(tx, r.id, audit::kTypeRequestExpired,
+                                        kActorRuntime, now);
+          !s.ok()) {
+        return s;
+      }
       expired.push_back(r.id);
     }
     absl::StatusOr<std::vector<store::GrantRecord>> grants =
@@ -264,6 +276,11 @@ absl::StatusOr<int> ApprovalService::Tick() {
           !s.ok()) {
         return s;
       }
+      if (absl::Status s = NotifyChange(
+              tx, g.request_id, audit::kTypeRequestExpired, kActorRuntime, now);
+          !s.ok()) {
+        return s;
+      }
       expired.push_back(g.request_id);
     }
     return absl::OkStatus();
@@ -272,7 +289,72 @@ absl::StatusOr<int> ApprovalService::Tick() {
   for (const std::string& id : expired) {
     Changed(id, {std::string(audit::kTypeRequestExpired)});
   }
-  return static_cast<int>(expired.size());
+  std::vector<std::string> escalated;
+  absl::Status fired = FireEscalations(now, escalated);
+  for (const std::string& id : escalated) {
+    Changed(id, {std::string(audit::kTypeRequestEscalated)});
+  }
+  if (!fired.ok()) return fired;
+  return static_cast<int>(expired.size() + escalated.size());
+}
+
+absl::Status ApprovalService::FireEscalations(int64_t now,
+                                              std::vector<std::string>& fired) {
+  absl::StatusOr<std::vector<store::EscalationRecord>> due =
+      [&]() -> absl::StatusOr<std::vector<store::EscalationRecord>> {
+    std::vector<store::EscalationRecord> out;
+    absl::Status read = store_->Read([&](store::ReadTx& tx) -> absl::Status {
+      absl::StatusOr<std::vector<store::EscalationRecord>> d =
+          tx.DueEscalations(now, options_.tick_batch);
+      if (!d.ok()) return d.status();
+      out = *std::move(d);
+      return absl::OkStatus();
+    });
+    if (!read.ok()) return read;
+    return out;
+  }();
+  if (!due.ok()) return due.status();
+  // One transaction per escalation: each fires exactly once (the store's
+  // compare-and-set), with its audit entry and its messages.
+  for (const store::EscalationRecord& e : *due) {
+    bool won = false;
+    absl::Status written =
+        store_->Write([&](store::WriteTx& tx) -> absl::Status {
+          won = false;
+          absl::StatusOr<store::RequestRecord> request =
+              tx.GetRequest(e.request_id);
+          if (!request.ok()) return request.status();
+          if (request->state != store::kStatePending) return absl::OkStatus();
+          absl::StatusOr<StoredDecision> decision =
+              ParseStoredDecision(request->decision_json);
+          if (!decision.ok() || e.index < 0 ||
+              static_cast<size_t>(e.index) >= decision->escalations.size()) {
+            return absl::OkStatus();
+          }
+          absl::StatusOr<bool> set =
+              tx.FireEscalation(e.request_id, e.index, now);
+          if (!set.ok()) return set.status();
+          if (!*set) return absl::OkStatus();
+          won = true;
+          const EscalationSpec& spec = decision->escalations[e.index];
+          json escalation = {
+              {"group", spec.group},
+              {"after", stdlib::FormatDuration(spec.after_seconds)},
+              {"notify", spec.notify},
+              {"requirements", spec.requirements}};
+          if (absl::Status s =
+                  Audit(tx, audit::kTypeRequestEscalated, e.request_id,
+                        kActorRuntime, request->policy, now, escalation);
+              !s.ok()) {
+            return s;
+          }
+          return NotifyChange(tx, e.request_id, audit::kTypeRequestEscalated,
+                              kActorRuntime, now, escalation);
+        });
+    if (!written.ok()) return written;
+    if (won) fired.push_back(e.request_id);
+  }
+  return absl::OkStatus();
 }
 
 ApprovalService::Runner::Runner(ApprovalService& service,

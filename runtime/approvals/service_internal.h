@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "nlohmann/json.hpp"
@@ -66,6 +67,25 @@ inline int64_t AddSeconds(int64_t now_ms, int64_t seconds) {
   if (seconds <= 0) return now_ms;
   if (now_ms >= kMaxMs || seconds >= (kMaxMs - now_ms) / 1000) return kMaxMs;
   return now_ms + seconds * 1000;
+}
+
+// The indexes of the escalations that fired.
+inline std::vector<int64_t> FiredIndexes(
+    const std::vector<store::EscalationRecord>& all) {
+  std::vector<int64_t> fired;
+  for (const store::EscalationRecord& e : all) {
+    if (e.fired_at.has_value()) fired.push_back(e.index);
+  }
+  return fired;
+}
+
+// The event a channel hears of for one transaction's `events`: the last
+// one, except that a grant minted is told as the approval before it.
+inline std::string_view MainEvent(const std::vector<std::string>& events) {
+  for (auto it = events.rbegin(); it != events.rend(); ++it) {
+    if (*it != audit::kTypeGrantMinted) return *it;
+  }
+  return "";
 }
 
 // A grant for an approved request: the token and its row.

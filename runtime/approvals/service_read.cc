@@ -83,6 +83,7 @@ nlohmann::json ToJson(const RequestView& view) {
               {"rejections", view.rejections},
               {"veto", view.veto},
               {"time_left_seconds", view.time_left_ms / 1000}};
+  if (!view.escalated_to.empty()) out["escalated_to"] = view.escalated_to;
   if (!view.grant.empty()) {
     out["grant"] = view.grant;
     out["grant_expires"] = OptionalTime(view.grant_expires_at);
@@ -143,6 +144,12 @@ RequestView ApprovalService::ViewOf(const store::RequestRecord& record,
     for (int a : quorum.assigned[i]) progress.approvers.push_back(approvers[a]);
     progress.satisfiable = clauses.resolved(i);
     view.clauses.push_back(std::move(progress));
+    for (const std::string& group : clauses.specs()[i].also) {
+      if (std::find(view.escalated_to.begin(), view.escalated_to.end(),
+                    group) == view.escalated_to.end()) {
+        view.escalated_to.push_back(group);
+      }
+    }
   }
   if (grant != nullptr && record.state == store::kStateApproved &&
       !caller.empty() && caller == clauses.requester_id()) {

@@ -81,6 +81,7 @@ absl::StatusOr<VoteResult> ApprovalService::Vote(std::string_view id,
   std::shared_ptr<const runtime::Directory> dir = directory();
   const runtime::Identity* voter = dir ? dir->Find(identity) : nullptr;
   const ClauseSet clauses = ClausesOf(*record, *decision);
+  // Escalations that fire after this read count from the next vote on.
   const std::vector<int> voter_clauses =
       voter ? clauses.EligibleClauses(*voter, *dir) : std::vector<int>();
   const std::string request_id(id);
@@ -93,7 +94,7 @@ absl::StatusOr<VoteResult> ApprovalService::Vote(std::string_view id,
   // The request and its votes as this vote leaves them, for the view.
   store::RequestRecord after;
   std::vector<store::VoteRecord> after_votes;
-  absl::Status written = store_->Write([&](store::WriteTx& tx) -> absl::Status {
+  auto body = [&](store::WriteTx& tx) -> absl::Status {
     refusal = absl::OkStatus();
     result = VoteResult();
     events.clear();
@@ -234,6 +235,13 @@ absl::StatusOr<VoteResult> ApprovalService::Vote(std::string_view id,
     return Audit(tx, audit::kTypeRequestRejected, request_id, actor,
                  record->policy, now,
                  {{"rejections", rejections}, {"veto", decision->veto}});
+  };
+  absl::Status written = store_->Write([&](store::WriteTx& tx) -> absl::Status {
+    if (absl::Status s = body(tx); !s.ok()) return s;
+    const std::string_view main = internal::MainEvent(events);
+    return NotifyChange(
+        tx, request_id, main,
+        main == audit::kTypeRequestExpired ? kActorRuntime : actor, now);
   });
   if (!written.ok()) return written;
   Changed(request_id, events);
@@ -252,7 +260,7 @@ absl::Status ApprovalService::Cancel(std::string_view id,
   const std::string actor(identity);
   absl::Status refusal;
   std::vector<std::string> events;
-  absl::Status written = store_->Write([&](store::WriteTx& tx) -> absl::Status {
+  auto body = [&](store::WriteTx& tx) -> absl::Status {
     refusal = absl::OkStatus();
     events.clear();
     absl::StatusOr<store::RequestRecord> current = tx.GetRequest(request_id);
@@ -288,6 +296,13 @@ absl::Status ApprovalService::Cancel(std::string_view id,
     events.emplace_back(audit::kTypeRequestCancelled);
     return Audit(tx, audit::kTypeRequestCancelled, request_id, actor,
                  current->policy, now);
+  };
+  absl::Status written = store_->Write([&](store::WriteTx& tx) -> absl::Status {
+    if (absl::Status s = body(tx); !s.ok()) return s;
+    const std::string_view main = internal::MainEvent(events);
+    return NotifyChange(
+        tx, request_id, main,
+        main == audit::kTypeRequestExpired ? kActorRuntime : actor, now);
   });
   if (!written.ok()) return written;
   Changed(request_id, events);

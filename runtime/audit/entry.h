@@ -42,13 +42,19 @@ inline constexpr std::string_view kTypeGrantRefused = "grant.refused";
 inline constexpr std::string_view kTypeNotifySent = "notify.sent";
 inline constexpr std::string_view kTypeNotifyFailed = "notify.failed";
 inline constexpr std::string_view kTypePolicyLoaded = "policy.loaded";
+// A pending request's `escalate` fired: its group may approve too.
+inline constexpr std::string_view kTypeRequestEscalated = "request.escalated";
+// A channel callback (Slack click, Teams invoke) refused before any vote:
+// bad signature or token, stale, replayed, malformed, unmapped user.
+inline constexpr std::string_view kTypeChannelRefused = "channel.refused";
 
 inline constexpr std::string_view kEntryTypes[] = {
     kTypeRequestCreated, kTypeDecision,         kTypeVoteAccepted,
     kTypeVoteRefused,    kTypeRequestApproved,  kTypeRequestRejected,
     kTypeRequestExpired, kTypeRequestCancelled, kTypeGrantMinted,
     kTypeGrantConsumed,  kTypeGrantRefused,     kTypeNotifySent,
-    kTypeNotifyFailed,   kTypePolicyLoaded};
+    kTypeNotifyFailed,   kTypePolicyLoaded,     kTypeRequestEscalated,
+    kTypeChannelRefused};
 
 // Whether `type` is one of kEntryTypes.
 bool IsKnownEntryType(std::string_view type);

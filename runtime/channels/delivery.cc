@@ -1,10 +1,9 @@
 #include "runtime/channels/delivery.h"
 
-#include <httplib.h>
-
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "runtime/channels/http_call.h"
 #include "runtime/channels/signatures.h"
 #include "stdlib/absl_compat.h"
 
@@ -31,48 +30,33 @@ Outcome Classify(int status) {
 DeliveryResult PostWebhook(const WebhookMessage& message,
                            std::string_view secret, int64_t now_seconds,
                            int64_t timeout_ms) {
+  HttpCall call;
+  call.url = message.url;
+  call.body = message.body;
+  call.timeout_ms = timeout_ms;
+  call.headers = {{"X-Signoff-Timestamp", absl::StrCat(now_seconds)},
+                  {"X-Signoff-Signature",
+                   WebhookSignature(secret, now_seconds, message.body)},
+                  {"Idempotency-Key", message.idempotency_key}};
+  return ResultOf(CallHttp(call));
+}
+
+DeliveryResult ResultOf(const HttpAnswer& answer) {
   DeliveryResult result;
-  // scheme://host[:port] and the path.
-  const size_t scheme_end = message.url.find("://");
-  const size_t path_start = scheme_end == std::string::npos
-                                ? std::string::npos
-                                : message.url.find('/', scheme_end + 3);
-  if (scheme_end == std::string::npos) {
+  if (answer.bad_url) {
     result.outcome = Outcome::kRejected;
-    result.detail = absl::StrCat("not a URL: ", message.url);
+    result.detail = answer.error;
     return result;
   }
-  const std::string origin = message.url.substr(0, path_start);
-  const std::string path =
-      path_start == std::string::npos ? "/" : message.url.substr(path_start);
-  httplib::Client client(origin);
-  if (!client.is_valid()) {
-    result.outcome = Outcome::kRejected;
-    result.detail = absl::StrCat("unsupported URL: ", message.url);
-    return result;
-  }
-  const time_t seconds = static_cast<time_t>(timeout_ms / 1000);
-  const time_t micros = static_cast<time_t>((timeout_ms % 1000) * 1000);
-  client.set_connection_timeout(seconds, micros);
-  client.set_read_timeout(seconds, micros);
-  client.set_write_timeout(seconds, micros);
-  client.set_tcp_nodelay(true);
-  const httplib::Headers headers = {
-      {"X-Signoff-Timestamp", absl::StrCat(now_seconds)},
-      {"X-Signoff-Signature",
-       WebhookSignature(secret, now_seconds, message.body)},
-      {"Idempotency-Key", message.idempotency_key},
-      {"User-Agent", "signoff"}};
-  httplib::Result response =
-      client.Post(path.c_str(), headers, message.body, "application/json");
-  if (!response) {
-    result.detail = httplib::to_string(response.error());
+  if (answer.status == 0) {
     result.outcome = Outcome::kRetry;
+    result.detail = answer.error;
     return result;
   }
-  result.status = response->status;
-  result.outcome = Classify(response->status);
-  result.detail = absl::StrCat("HTTP ", response->status);
+  result.status = answer.status;
+  result.outcome = Classify(answer.status);
+  result.detail = absl::StrCat("HTTP ", answer.status);
+  result.retry_after_ms = answer.retry_after_seconds * 1000;
   return result;
 }
 

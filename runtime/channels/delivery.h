@@ -45,7 +45,16 @@ struct DeliveryResult {
   Outcome outcome = Outcome::kRetry;
   int status = 0;      // the HTTP status, 0 without a response
   std::string detail;  // for the audit entry: "HTTP 503", "connection refused"
+  // The receiver asked to wait this long before the next try (Retry-After
+  // of a 429 or 503); 0 when it did not. The outbox waits at least this.
+  int64_t retry_after_ms = 0;
 };
+
+struct HttpAnswer;
+// What an answer means: delivered (2xx), retry (no answer, 408, 425, 429,
+// 5xx; Retry-After kept) or rejected (other statuses, a URL that cannot be
+// called); `detail` is "HTTP <status>" or the transport error.
+DeliveryResult ResultOf(const HttpAnswer& answer);
 
 struct WebhookMessage {
   std::string url;  // http://host[:port]/path or https://...

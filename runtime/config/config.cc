@@ -221,12 +221,13 @@ absl::StatusOr<ChannelConfig> ConfigParser::ParseChannel(
   // Each kind: its keys, and which of them are required.
   std::vector<std::string_view> keys, required;
   if (channel.kind == "slack") {
-    keys = {"kind", "token_env", "signing_secret_env", "api_base"};
+    keys = {"kind", "token_env", "signing_secret_env", "api_base", "channel"};
     required = {"token_env", "signing_secret_env"};
     channel.settings = SlackChannel{};
   } else if (channel.kind == "teams") {
     keys = {"kind",        "app_id",          "app_password_env",
-            "service_url", "conversation_id", "jwks_file"};
+            "service_url", "conversation_id", "jwks_file",
+            "token_url"};
     required = {"app_id", "app_password_env", "conversation_id"};
     channel.settings = TeamsChannel{};
   } else if (channel.kind == "webhook") {
@@ -262,7 +263,8 @@ absl::StatusOr<ChannelConfig> ConfigParser::ParseChannel(
                            "` is not an environment variable name "
                            "([A-Za-z_][A-Za-z0-9_]*)"));
         }
-        if ((key == "api_base" || key == "service_url" || key == "url") &&
+        if ((key == "api_base" || key == "service_url" || key == "url" ||
+             key == "token_url") &&
             text.rfind("http://", 0) != 0 && text.rfind("https://", 0) != 0) {
           return reader_.Error(
               value, dotted,
@@ -272,12 +274,14 @@ absl::StatusOr<ChannelConfig> ConfigParser::ParseChannel(
           if (key == "token_env") slack->token_env = text;
           if (key == "signing_secret_env") slack->signing_secret_env = text;
           if (key == "api_base") slack->api_base = text;
+          if (key == "channel") slack->channel = text;
         } else if (auto* teams = std::get_if<TeamsChannel>(&channel.settings)) {
           if (key == "app_id") teams->app_id = text;
           if (key == "app_password_env") teams->app_password_env = text;
           if (key == "service_url") teams->service_url = text;
           if (key == "conversation_id") teams->conversation_id = text;
           if (key == "jwks_file") teams->jwks_file = Resolve(text);
+          if (key == "token_url") teams->token_url = text;
         } else if (auto* hook =
                        std::get_if<WebhookChannel>(&channel.settings)) {
           if (key == "url") hook->url = text;

@@ -62,6 +62,9 @@ struct SlackChannel {
   std::string token_env;           // bot token (xoxb-...)
   std::string signing_secret_env;  // verifies interaction callbacks
   std::string api_base = "https://slack.com/api";
+  // The conversation messages are posted in (an id such as C0123 or
+  // #name); "" posts to the policy's target (`slack("#sre-approvals")`).
+  std::string channel;
 };
 
 // `kind: teams`.
@@ -71,6 +74,9 @@ struct TeamsChannel {
   std::string service_url = "https://smba.trafficmanager.net/teams";
   std::string conversation_id;
   std::string jwks_file;  // resolved path; "" when not configured
+  // Where the bot's access token comes from (OAuth client credentials).
+  std::string token_url =
+      "https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token";
 };
 
 // `kind: webhook`.

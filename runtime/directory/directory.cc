@@ -155,6 +155,30 @@ const Identity* Directory::Find(std::string_view id) const {
   return it == identities_.end() ? nullptr : &it->second;
 }
 
+namespace {
+template <typename Identities>
+const Identity* FindByField(const Identities& identities,
+                            std::string Identity::*field,
+                            std::string_view handle) {
+  if (handle.empty()) return nullptr;
+  const Identity* found = nullptr;
+  for (const auto& [id, identity] : identities) {
+    if (identity.*field != handle) continue;
+    if (found != nullptr) return nullptr;
+    found = &identity;
+  }
+  return found;
+}
+}  // namespace
+
+const Identity* Directory::FindBySlack(std::string_view handle) const {
+  return FindByField(identities_, &Identity::slack, handle);
+}
+
+const Identity* Directory::FindByTeams(std::string_view handle) const {
+  return FindByField(identities_, &Identity::teams, handle);
+}
+
 bool Directory::IsMember(std::string_view group, std::string_view id) const {
   const Identity* identity = Find(id);
   if (identity == nullptr) return false;

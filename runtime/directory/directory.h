@@ -46,6 +46,11 @@ class Directory {
   static absl::StatusOr<Directory> LoadFile(const std::string& path);
 
   const Identity* Find(std::string_view id) const;
+  // The identity whose `slack:` user id / `teams:` AAD object id is
+  // `handle`; null when none is, or when `handle` is empty. Two identities
+  // with the same handle: null (ambiguous, so nobody: fail closed).
+  const Identity* FindBySlack(std::string_view handle) const;
+  const Identity* FindByTeams(std::string_view handle) const;
   // Whether `id` is in the directory group `group` (`directory("group")`).
   bool IsMember(std::string_view group, std::string_view id) const;
   const std::vector<ApiKey>& api_keys() const { return api_keys_; }

@@ -1,7 +1,6 @@
 // The approval workflow over HTTP (RUNTIME.md §7): thin handlers that parse
 // strictly, call the context's ApprovalService as the authenticated
-// identity, and map its status codes (approvals/service.h) to HTTP. The
-// channel callbacks answer 501 until the channels exist.
+// identity, and map its status codes (approvals/service.h) to HTTP.
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -237,16 +236,6 @@ HttpResponse Grant(ServerContext& context, const HttpRequest& request,
   return JsonResponse(200, out);
 }
 
-Route Placeholder(std::string method, std::string pattern, Access access) {
-  std::string what = absl::StrCat(method, " ", pattern);
-  return {std::move(method), std::move(pattern), access,
-          [what](const HttpRequest&) {
-            return ErrorResponse(
-                501, "not_implemented",
-                absl::StrCat(what, " is not available in this build yet"));
-          }};
-}
-
 }  // namespace
 
 std::vector<Route> ApprovalRoutes(ServerContext& context) {
@@ -271,13 +260,6 @@ std::vector<Route> ApprovalRoutes(ServerContext& context) {
        [&context](const HttpRequest& request) {
          return Grant(context, request, /*consume=*/true);
        }},
-  };
-}
-
-std::vector<Route> ChannelPlaceholderRoutes() {
-  return {
-      Placeholder("POST", "/v1/channels/slack/interactions", Access::kPublic),
-      Placeholder("POST", "/v1/channels/teams/activities", Access::kPublic),
   };
 }
 

@@ -1,10 +1,16 @@
 #include "runtime/server/context.h"
 
+#include <fstream>
+#include <sstream>
 #include <utility>
+#include <variant>
 
 #include "absl/strings/str_cat.h"
 #include "runtime/audit/entry.h"
 #include "runtime/audit/timestamp.h"
+#include "runtime/channels/slack.h"
+#include "runtime/channels/teams.h"
+#include "runtime/channels/webhook.h"
 #include "runtime/store/records.h"
 #include "runtime/store/store_url.h"
 #include "stdlib/absl_compat.h"
@@ -51,6 +57,7 @@ absl::StatusOr<std::unique_ptr<ServerContext>> ServerContext::Create(
   context->store_ = *std::move(opened);
 
   context->state_ = *std::move(state);
+  if (absl::Status s = context->BuildChannels(); !s.ok()) return s;
 
   ServerContext* ctx = context.get();
   approvals::ServiceOptions service_options;
@@ -62,6 +69,26 @@ absl::StatusOr<std::unique_ptr<ServerContext>> ServerContext::Create(
     } else if (event == audit::kTypeGrantConsumed) {
       ctx->metrics_.grants_consumed.Increment();
     }
+    // The messages of this change are committed: deliver them now.
+    ctx->outbox_->WakeAll();
+  };
+  service_options.notify = [ctx](store::WriteTx& tx,
+                                 const approvals::ChangeNote& note) {
+    std::vector<std::string> channels;
+    for (const std::string& name : note.channels) {
+      // A channel no worker delivers would wait forever; the configuration
+      // check makes every policy channel configured, so this is a channel
+      // of a decision made by a policy set since changed.
+      if (ctx->outbox_->Has(name)) channels.push_back(name);
+    }
+    if (channels.empty()) return absl::OkStatus();
+    nlohmann::json payload = {{"event", std::string(note.event)},
+                              {"time", audit::FormatTimestamp(note.time)},
+                              {"actor", std::string(note.actor)},
+                              {"request", approvals::ToJson(*note.view)}};
+    if (!note.escalation.is_null()) payload["escalation"] = note.escalation;
+    return channels::Outbox::Enqueue(tx, channels, note.view->id, payload,
+                                     note.time);
   };
   context->approvals_ = std::make_unique<approvals::ApprovalService>(
       [ctx]() -> std::shared_ptr<const PolicySnapshot> {
@@ -71,6 +98,87 @@ absl::StatusOr<std::unique_ptr<ServerContext>> ServerContext::Create(
       context->key_.get(), approvals::Clock(), std::move(service_options));
   context->RefreshPendingGauge();
   return context;
+}
+
+absl::Status ServerContext::BuildChannels() {
+  auto secret = [this](const std::string& variable) -> std::string {
+    auto it = secrets_.find(variable);
+    return it == secrets_.end() ? std::string() : it->second;
+  };
+  std::vector<std::unique_ptr<channels::Channel>> built;
+  for (const auto& [name, channel] : config_.channels) {
+    if (const auto* slack =
+            std::get_if<config::SlackChannel>(&channel.settings)) {
+      channels::SlackOptions options;
+      options.name = name;
+      options.api_base = slack->api_base;
+      options.token = secret(slack->token_env);
+      options.channel = slack->channel;
+      if (options.channel.empty()) {
+        // The policy's routing target: `channel NAME = slack("#room")`.
+        options.channel = absl::StrCat("#", name);
+        std::shared_ptr<const PolicySnapshot> policy =
+            state_->engine->snapshot();
+        for (const ir::Channel& declared : policy != nullptr
+                                               ? policy->policy().channels
+                                               : std::vector<ir::Channel>()) {
+          if (declared.name == name && !declared.target.empty()) {
+            options.channel = declared.target;
+          }
+        }
+      }
+      built.push_back(std::make_unique<channels::SlackChannel>(options));
+      slack_.push_back({name, secret(slack->signing_secret_env)});
+    } else if (const auto* teams =
+                   std::get_if<config::TeamsChannel>(&channel.settings)) {
+      channels::TeamsOptions options;
+      options.name = name;
+      options.app_id = teams->app_id;
+      options.app_password = secret(teams->app_password_env);
+      options.service_url = teams->service_url;
+      options.conversation_id = teams->conversation_id;
+      options.token_url = teams->token_url;
+      built.push_back(std::make_unique<channels::TeamsChannel>(options));
+      TeamsInbound inbound{name, teams->app_id, nullptr};
+      if (!teams->jwks_file.empty()) {
+        std::ifstream in(teams->jwks_file, std::ios::binary);
+        std::stringstream text;
+        text << in.rdbuf();
+        if (!in) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "channels.", name, ".jwks_file: cannot read ", teams->jwks_file));
+        }
+        absl::StatusOr<channels::RsaKeySet> keys =
+            channels::RsaKeySet::FromJwks(text.str());
+        if (!keys.ok()) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("channels.", name, ".jwks_file ", teams->jwks_file,
+                           ": ", keys.status().message()));
+        }
+        inbound.keys =
+            std::make_shared<const channels::RsaKeySet>(*std::move(keys));
+      }
+      teams_.push_back(std::move(inbound));
+    } else if (const auto* hook =
+                   std::get_if<config::WebhookChannel>(&channel.settings)) {
+      built.push_back(std::make_unique<channels::WebhookChannel>(
+          channels::WebhookOptions{name, hook->url, secret(hook->secret_env)}));
+    }
+  }
+  channels::OutboxOptions options = options_.outbox;
+  if (!options.log) {
+    options.log = [this](std::string_view line) { Log(line); };
+  }
+  outbox_ = std::make_unique<channels::Outbox>(store_.get(), std::move(built),
+                                               std::move(options));
+  return absl::OkStatus();
+}
+
+absl::Status ServerContext::StartChannels() { return outbox_->Start(); }
+
+void ServerContext::StopChannels() {
+  background_.Stop();  // votes of acknowledged clicks first
+  outbox_->Stop();
 }
 
 void ServerContext::RefreshPendingGauge() {

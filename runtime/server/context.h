@@ -40,16 +40,32 @@
 #include "absl/status/statusor.h"
 #include "runtime/approvals/service.h"
 #include "runtime/audit/checkpoint.h"
+#include "runtime/channels/jwt.h"
+#include "runtime/channels/outbox.h"
 #include "runtime/config/config.h"
 #include "runtime/config/validate.h"
 #include "runtime/crypto/ed25519.h"
 #include "runtime/engine/engine.h"
+#include "runtime/server/background.h"
 #include "runtime/server/metrics.h"
 #include "runtime/server/server_metrics.h"
 #include "runtime/server/serving_state.h"
 #include "runtime/store/store.h"
 
 namespace signoff::server {
+
+// What the inbound channel callbacks are checked with.
+struct SlackInbound {
+  std::string channel;         // the policy channel name
+  std::string signing_secret;  // X-Slack-Signature key
+};
+struct TeamsInbound {
+  std::string channel;
+  std::string app_id;  // the JWT audience
+  // The Bot Framework signing keys of jwks_file; null when the channel has
+  // no jwks_file (then every activity is refused: fail closed).
+  std::shared_ptr<const channels::RsaKeySet> keys;
+};
 
 class ServerContext {
  public:
@@ -59,6 +75,9 @@ class ServerContext {
     // Receives one line per start, reload and stop (no trailing newline).
     // Called from the thread doing it; must be thread-safe. Unset: silent.
     std::function<void(std::string_view line)> log;
+    // Delivery of channel messages (retry delays, poll interval); the
+    // clock and log are the context's.
+    channels::OutboxOptions outbox;
   };
 
   // See the file comment. Errors keep the codes of LoadServingState
@@ -83,6 +102,19 @@ class ServerContext {
   // so requests changed by other writers are counted too).
   void RefreshPendingGauge();
 
+  // The configured channels and their delivery (channels/outbox.h). Every
+  // change of a request with channels enqueues its messages in the same
+  // transaction (ServiceOptions::notify) and wakes the workers.
+  channels::Outbox& outbox() { return *outbox_; }
+  const std::vector<SlackInbound>& slack_inbound() const { return slack_; }
+  const std::vector<TeamsInbound>& teams_inbound() const { return teams_; }
+  // Work done after a channel callback is acknowledged (Slack votes).
+  BackgroundQueue& background() { return background_; }
+  // Starts the outbox workers (releasing leases of a previous process);
+  // StopChannels stops them. The server calls both.
+  absl::Status StartChannels();
+  void StopChannels();
+
   // Appends `policy.loaded` (trigger "start", actor "runtime") for the
   // current set.
   absl::Status AuditStart();
@@ -101,6 +133,8 @@ class ServerContext {
 
  private:
   ServerContext(config::Config config, Options options);
+  // Builds the channels of the configuration with their secrets.
+  absl::Status BuildChannels();
   absl::Status AuditLoaded(const ServingState& state, std::string_view actor,
                            std::string_view trigger, std::string_view previous);
 
@@ -116,7 +150,13 @@ class ServerContext {
   std::mutex reload_mu_;                         // serialises Reload
   mutable std::shared_mutex state_mu_;
   std::shared_ptr<const ServingState> state_;  // guarded by state_mu_
-  // Last: it calls state() and uses the store and key until destroyed.
+  BackgroundQueue background_{2};
+  std::vector<SlackInbound> slack_;
+  std::vector<TeamsInbound> teams_;
+  // Uses the store until destroyed (so it is declared after it).
+  std::unique_ptr<channels::Outbox> outbox_;
+  // Last: it calls state() and uses the store, key and outbox until
+  // destroyed.
   std::unique_ptr<approvals::ApprovalService> approvals_;
 };
 

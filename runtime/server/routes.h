@@ -6,10 +6,7 @@
 //                   GET /healthz, GET /metrics
 //   AuditRoutes     GET /v1/audit, GET /v1/audit/verify
 //   ApprovalRoutes  the approval workflow: requests, votes, cancel, grants
-//   ChannelPlaceholderRoutes
-//                   the channel callbacks, answering 501 `not_implemented`
-//                   until the channels replace them (Server::Options::routes,
-//                   same method and pattern)
+//   ChannelRoutes   the Slack and Teams callbacks
 //
 // Thread safety: the handlers are thread-safe.
 #ifndef SIGNOFF_RUNTIME_SERVER_ROUTES_H_
@@ -71,10 +68,23 @@ inline constexpr int64_t kMaxWaitSeconds = 60;
 // "...", "reason": "expired"}} (approvals::GrantRefusalReason).
 std::vector<Route> ApprovalRoutes(ServerContext& context);
 
-// The channel callbacks, not implemented yet (answering 501):
-//   POST /v1/channels/slack/interactions  public (Slack signature)
-//   POST /v1/channels/teams/activities    public (Bot Framework JWT)
-std::vector<Route> ChannelPlaceholderRoutes();
+// The channel callbacks (RUNTIME.md §8), public routes that authenticate
+// the platform themselves; 404 when no channel of that kind is configured.
+//   POST /v1/channels/slack/interactions
+//       X-Slack-Signature checked against every Slack channel's signing
+//       secret (v0, 300 s window; a signature seen before is a replay:
+//       401); the click's user mapped through the directory (`slack:`);
+//       answered 200 at once, the vote cast in the background as that
+//       identity (a refusal is told to the clicker through response_url).
+//   POST /v1/channels/teams/activities
+//       Authorization: Bearer JWT checked (RS256 with the jwks_file keys,
+//       issuer https://api.botframework.com, audience = app_id, exp/nbf
+//       with 5 min skew): 401 otherwise; an `adaptiveCard/action` invoke
+//       with verb approve|reject; from.aadObjectId mapped through the
+//       directory (`teams:`); the vote is cast at once and the answer is
+//       the updated card (or a message saying why the vote was refused).
+// Refusals before a vote are audited as `channel.refused` with a reason.
+std::vector<Route> ChannelRoutes(ServerContext& context);
 
 }  // namespace signoff::server
 

@@ -37,9 +37,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(config::Config config,
   if (!context.ok()) return context.status();
   server->context_ = *std::move(context);
   ServerContext& ctx = *server->context_;
-  for (std::vector<Route> group :
-       {CoreRoutes(ctx), AuditRoutes(ctx), ApprovalRoutes(ctx),
-        ChannelPlaceholderRoutes()}) {
+  for (std::vector<Route> group : {CoreRoutes(ctx), AuditRoutes(ctx),
+                                   ApprovalRoutes(ctx), ChannelRoutes(ctx)}) {
     for (Route& route : group) server->router_.Add(std::move(route));
   }
   if (options.routes) {
@@ -50,6 +49,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(config::Config config,
   if (absl::Status s = server->Bind(options); !s.ok()) return s;
   // Recorded before the first request can be decided with it.
   if (absl::Status s = ctx.AuditStart(); !s.ok()) return s;
+  // Undelivered messages of a previous run go out first.
+  if (absl::Status s = ctx.StartChannels(); !s.ok()) return s;
   server->Run();
 
   std::shared_ptr<const ServingState> state = ctx.state();
@@ -226,6 +227,9 @@ void Server::Stop() {
   if (http_ != nullptr) http_->stop();
   if (listener_.joinable()) listener_.join();
   if (expirer_ != nullptr) expirer_->Stop();
+  // After the last change that could enqueue; an attempt in flight ends
+  // within its timeouts.
+  context_->StopChannels();
   absl::StatusOr<std::optional<audit::Checkpoint>> checkpoint =
       context_->Checkpoint();
   if (!checkpoint.ok()) {

@@ -92,8 +92,45 @@ CREATE TABLE checkpoints (
 ) STRICT;
 )sql";
 
+// Channels (RUNTIME.md §8): outbox leases (an attempt in flight when the
+// process died is retried at once on restart), the per-request reference
+// of a chat post (edited in place later), escalation deadlines, and the
+// signatures of channel callbacks already seen (replay protection).
+constexpr char kChannelsSchema[] = R"sql(
+ALTER TABLE outbox ADD COLUMN leased INTEGER NOT NULL DEFAULT 0
+  CHECK (leased IN (0, 1));
+CREATE INDEX outbox_due_by_channel ON outbox (channel, next_attempt_at)
+  WHERE state = 'pending';
+CREATE INDEX outbox_by_request ON outbox (request_id, channel)
+  WHERE state = 'pending';
+
+CREATE TABLE channel_refs (
+  request_id TEXT NOT NULL REFERENCES requests (id),
+  channel    TEXT NOT NULL,
+  ref        TEXT NOT NULL,
+  PRIMARY KEY (request_id, channel)
+) STRICT;
+
+CREATE TABLE escalations (
+  request_id TEXT NOT NULL REFERENCES requests (id),
+  idx        INTEGER NOT NULL,
+  due_at     INTEGER NOT NULL,
+  fired_at   INTEGER,
+  PRIMARY KEY (request_id, idx)
+) STRICT;
+CREATE INDEX escalations_due ON escalations (due_at) WHERE fired_at IS NULL;
+
+CREATE TABLE callbacks_seen (
+  key     TEXT PRIMARY KEY,
+  seen_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX callbacks_seen_by_time ON callbacks_seen (seen_at);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "requests, votes, grants, outbox, audit, checkpoints", kInitialSchema},
+    {2, "outbox leases, channel refs, escalations, callbacks seen",
+     kChannelsSchema},
 };
 
 absl::StatusOr<int64_t> Version(Db& db) {

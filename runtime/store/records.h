@@ -77,6 +77,18 @@ struct OutboxRecord {
   int64_t next_attempt_at = 0;
   std::string state = std::string(kOutboxPending);
   std::string last_error;
+  // Claimed by a sender whose attempt has not been recorded yet.
+  bool leased = false;
+};
+
+// An escalation of a pending request (`escalate after D to G`): entry
+// `index` of its decision's "escalations", due at created_at + D. Fired at
+// most once.
+struct EscalationRecord {
+  std::string request_id;
+  int64_t index = 0;
+  int64_t due_at = 0;
+  std::optional<int64_t> fired_at;
 };
 
 }  // namespace signoff::store

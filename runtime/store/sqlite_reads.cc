@@ -17,7 +17,7 @@ namespace {
   "grant_id, request_id, token, digest, issued_at, expires_at, consumed_at"
 #define SIGNOFF_OUTBOX_COLUMNS                                     \
   "id, request_id, channel, kind, payload_json, idempotency_key, " \
-  "attempts, next_attempt_at, state, last_error"
+  "attempts, next_attempt_at, state, last_error, leased"
 #define SIGNOFF_AUDIT_COLUMNS \
   "seq, time, type, request, actor, data, policy, prev, hash"
 
@@ -56,6 +56,16 @@ constexpr char kListOutbox[] =
 constexpr char kListOutboxInState[] =
     "SELECT " SIGNOFF_OUTBOX_COLUMNS
     " FROM outbox WHERE state = ? ORDER BY rowid LIMIT ?";
+constexpr char kGetChannelRef[] =
+    "SELECT ref FROM channel_refs WHERE request_id = ? AND channel = ?";
+constexpr char kListEscalations[] =
+    "SELECT request_id, idx, due_at, fired_at FROM escalations"
+    " WHERE request_id = ? ORDER BY idx";
+constexpr char kDueEscalations[] =
+    "SELECT e.request_id, e.idx, e.due_at, e.fired_at FROM escalations e"
+    " JOIN requests r ON r.id = e.request_id"
+    " WHERE e.fired_at IS NULL AND e.due_at <= ? AND r.state = 'pending'"
+    " ORDER BY e.due_at, e.request_id, e.idx LIMIT ?";
 constexpr char kListAudit[] = "SELECT " SIGNOFF_AUDIT_COLUMNS
                               " FROM audit WHERE seq > ? ORDER BY seq LIMIT ?";
 constexpr char kAuditHead[] =
@@ -112,6 +122,7 @@ OutboxRecord OutboxFromRow(const Stmt& row) {
   o.next_attempt_at = row.Int(7);
   o.state = row.Text(8);
   o.last_error = row.Text(9);
+  o.leased = row.Int(10) != 0;
   return o;
 }
 
@@ -261,6 +272,47 @@ absl::StatusOr<std::vector<OutboxRecord>> SqliteReads<Base>::ListOutbox(
     stmt->Bind(0, state).Bind(1, Limit(limit));
   }
   return Collect<OutboxRecord>(*stmt, OutboxFromRow);
+}
+
+template <typename Base>
+absl::StatusOr<std::string> SqliteReads<Base>::GetChannelRef(
+    std::string_view request_id, std::string_view channel) {
+  absl::StatusOr<Stmt> stmt = db_.Prepare(kGetChannelRef);
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(0, request_id).Bind(1, channel);
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) {
+    return absl::NotFoundError(absl::StrCat("no reference of channel `",
+                                            AsAbsl(channel), "` for request `",
+                                            AsAbsl(request_id), "`"));
+  }
+  return stmt->Text(0);
+}
+
+namespace {
+EscalationRecord EscalationFromRow(const Stmt& row) {
+  return EscalationRecord{row.Text(0), row.Int(1), row.Int(2),
+                          row.OptionalInt(3)};
+}
+}  // namespace
+
+template <typename Base>
+absl::StatusOr<std::vector<EscalationRecord>>
+SqliteReads<Base>::ListEscalations(std::string_view request_id) {
+  absl::StatusOr<Stmt> stmt = db_.Prepare(kListEscalations);
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(0, request_id);
+  return Collect<EscalationRecord>(*stmt, EscalationFromRow);
+}
+
+template <typename Base>
+absl::StatusOr<std::vector<EscalationRecord>> SqliteReads<Base>::DueEscalations(
+    int64_t now, int64_t limit) {
+  absl::StatusOr<Stmt> stmt = db_.Prepare(kDueEscalations);
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(0, now).Bind(1, Limit(limit));
+  return Collect<EscalationRecord>(*stmt, EscalationFromRow);
 }
 
 template <typename Base>

@@ -32,6 +32,12 @@ class SqliteReads : public Base {
   absl::StatusOr<OutboxRecord> GetOutbox(std::string_view id) override;
   absl::StatusOr<std::vector<OutboxRecord>> ListOutbox(std::string_view state,
                                                        int64_t limit) override;
+  absl::StatusOr<std::string> GetChannelRef(std::string_view request_id,
+                                            std::string_view channel) override;
+  absl::StatusOr<std::vector<EscalationRecord>> ListEscalations(
+      std::string_view request_id) override;
+  absl::StatusOr<std::vector<EscalationRecord>> DueEscalations(
+      int64_t now, int64_t limit) override;
   absl::StatusOr<std::vector<audit::AuditEntry>> ListAudit(
       int64_t after_seq, int64_t limit) override;
   absl::StatusOr<AuditHead> GetAuditHead() override;

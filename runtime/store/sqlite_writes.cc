@@ -31,19 +31,48 @@ constexpr char kInsertOutbox[] =
     "INSERT INTO outbox (id, request_id, channel, kind, payload_json,"
     " idempotency_key, attempts, next_attempt_at, state, last_error)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+// The oldest due message of each request of one channel: a later message
+// of a request waits while an older one is pending (in flight or waiting
+// for its retry), so updates never overtake the post they edit.
 constexpr char kDueOutbox[] =
-    "SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?"
-    " ORDER BY next_attempt_at, rowid LIMIT ?";
+    "SELECT o.id FROM outbox o WHERE o.state = 'pending' AND o.channel = ?"
+    " AND o.next_attempt_at <= ? AND NOT EXISTS (SELECT 1 FROM outbox e"
+    " WHERE e.request_id = o.request_id AND e.channel = o.channel"
+    " AND e.state = 'pending' AND e.rowid < o.rowid)"
+    " ORDER BY o.next_attempt_at, o.rowid LIMIT ?";
 constexpr char kLeaseOutbox[] =
-    "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?"
-    " WHERE id = ?";
+    "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?,"
+    " leased = 1 WHERE id = ?";
+constexpr char kLeasedOutbox[] =
+    "SELECT id FROM outbox WHERE state = 'pending' AND leased = 1"
+    " ORDER BY rowid";
+constexpr char kReleaseOutbox[] =
+    "UPDATE outbox SET leased = 0, next_attempt_at = ? WHERE id = ?";
+constexpr char kPutChannelRef[] =
+    "INSERT INTO channel_refs (request_id, channel, ref) VALUES (?, ?, ?)"
+    " ON CONFLICT (request_id, channel) DO UPDATE SET ref = excluded.ref";
+constexpr char kInsertEscalation[] =
+    "INSERT INTO escalations (request_id, idx, due_at, fired_at)"
+    " VALUES (?, ?, ?, ?)";
+constexpr char kFireEscalation[] =
+    "UPDATE escalations SET fired_at = ? WHERE request_id = ? AND idx = ?"
+    " AND fired_at IS NULL";
+constexpr char kEscalationExists[] =
+    "SELECT 1 FROM escalations WHERE request_id = ? AND idx = ?";
+constexpr char kForgetCallbacks[] =
+    "DELETE FROM callbacks_seen WHERE seen_at < ?";
+constexpr char kRememberCallback[] =
+    "INSERT INTO callbacks_seen (key, seen_at) VALUES (?, ?)"
+    " ON CONFLICT (key) DO NOTHING";
 constexpr char kMarkOutboxSent[] =
-    "UPDATE outbox SET state = 'sent', last_error = '' WHERE id = ?";
+    "UPDATE outbox SET state = 'sent', last_error = '', leased = 0"
+    " WHERE id = ?";
 constexpr char kMarkOutboxRetry[] =
     "UPDATE outbox SET state = 'pending', next_attempt_at = ?,"
-    " last_error = ? WHERE id = ?";
+    " last_error = ?, leased = 0 WHERE id = ?";
 constexpr char kMarkOutboxDead[] =
-    "UPDATE outbox SET state = 'dead', last_error = ? WHERE id = ?";
+    "UPDATE outbox SET state = 'dead', last_error = ?, leased = 0"
+    " WHERE id = ?";
 constexpr char kInsertAudit[] =
     "INSERT INTO audit (seq, time, type, request, actor, data, policy, prev,"
     " hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -166,12 +195,14 @@ absl::Status SqliteWriteTx::InsertOutbox(const OutboxRecord& o) {
 }
 
 absl::StatusOr<std::vector<OutboxRecord>> SqliteWriteTx::ClaimOutbox(
-    int64_t now, int64_t lease_ms, int64_t limit) {
+    std::string_view channel, int64_t now, int64_t lease_ms, int64_t limit) {
   std::vector<std::string> ids;
   {
     absl::StatusOr<Stmt> due = db_.Prepare(kDueOutbox);
     if (!due.ok()) return due.status();
-    due->Bind(0, now).Bind(1, limit <= 0 ? int64_t{-1} : limit);
+    due->Bind(0, channel)
+        .Bind(1, now)
+        .Bind(2, limit <= 0 ? int64_t{-1} : limit);
     while (true) {
       absl::StatusOr<bool> row = due->Step();
       if (!row.ok()) return row.status();
@@ -190,6 +221,93 @@ absl::StatusOr<std::vector<OutboxRecord>> SqliteWriteTx::ClaimOutbox(
     claimed.push_back(*std::move(record));
   }
   return claimed;
+}
+
+absl::StatusOr<std::vector<OutboxRecord>> SqliteWriteTx::ReleaseOutboxLeases(
+    int64_t now) {
+  std::vector<OutboxRecord> leased;
+  {
+    absl::StatusOr<Stmt> query = db_.Prepare(kLeasedOutbox);
+    if (!query.ok()) return query.status();
+    std::vector<std::string> ids;
+    while (true) {
+      absl::StatusOr<bool> row = query->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      ids.push_back(query->Text(0));
+    }
+    for (const std::string& id : ids) {
+      absl::StatusOr<OutboxRecord> record = GetOutbox(id);
+      if (!record.ok()) return record.status();
+      leased.push_back(*std::move(record));
+    }
+  }
+  for (const OutboxRecord& record : leased) {
+    absl::StatusOr<Stmt> release = db_.Prepare(kReleaseOutbox);
+    if (!release.ok()) return release.status();
+    release->Bind(0, now).Bind(1, record.id);
+    if (absl::Status s = release->Run(); !s.ok()) return s;
+  }
+  return leased;
+}
+
+absl::Status SqliteWriteTx::PutChannelRef(std::string_view request_id,
+                                          std::string_view channel,
+                                          std::string_view ref) {
+  absl::StatusOr<Stmt> stmt = db_.Prepare(kPutChannelRef);
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(0, request_id).Bind(1, channel).Bind(2, ref);
+  return Explain(stmt->Run(), "",
+                 absl::StrCat("request `", AsAbsl(request_id), "` not found"));
+}
+
+absl::Status SqliteWriteTx::InsertEscalation(const EscalationRecord& e) {
+  absl::StatusOr<Stmt> stmt = db_.Prepare(kInsertEscalation);
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(0, e.request_id).Bind(1, e.index).Bind(2, e.due_at);
+  stmt->Bind(3, e.fired_at);
+  return Explain(stmt->Run(),
+                 absl::StrCat("escalation ", e.index, " of request `",
+                              e.request_id, "` already exists"),
+                 absl::StrCat("request `", e.request_id, "` not found"));
+}
+
+absl::StatusOr<bool> SqliteWriteTx::FireEscalation(std::string_view request_id,
+                                                   int64_t index, int64_t now) {
+  {
+    absl::StatusOr<Stmt> stmt = db_.Prepare(kFireEscalation);
+    if (!stmt.ok()) return stmt.status();
+    stmt->Bind(0, now).Bind(1, request_id).Bind(2, index);
+    if (absl::Status s = stmt->Run(); !s.ok()) return s;
+    if (stmt->Changes() > 0) return true;
+  }
+  absl::StatusOr<Stmt> exists = db_.Prepare(kEscalationExists);
+  if (!exists.ok()) return exists.status();
+  exists->Bind(0, request_id).Bind(1, index);
+  absl::StatusOr<bool> row = exists->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) {
+    return absl::NotFoundError(absl::StrCat("escalation ", index,
+                                            " of request `", AsAbsl(request_id),
+                                            "` not found"));
+  }
+  return false;
+}
+
+absl::StatusOr<bool> SqliteWriteTx::RememberCallback(std::string_view key,
+                                                     int64_t now,
+                                                     int64_t window_ms) {
+  {
+    absl::StatusOr<Stmt> forget = db_.Prepare(kForgetCallbacks);
+    if (!forget.ok()) return forget.status();
+    forget->Bind(0, now - window_ms);
+    if (absl::Status s = forget->Run(); !s.ok()) return s;
+  }
+  absl::StatusOr<Stmt> stmt = db_.Prepare(kRememberCallback);
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(0, key).Bind(1, now);
+  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  return stmt->Changes() > 0;
 }
 
 absl::Status SqliteWriteTx::UpdateOutbox(Stmt& stmt, std::string_view id) {

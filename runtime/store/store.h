@@ -74,6 +74,17 @@ class ReadTx {
   // In insertion order; `state` "" means every state.
   virtual absl::StatusOr<std::vector<OutboxRecord>> ListOutbox(
       std::string_view state, int64_t limit) = 0;
+  // The reference channel `channel` keeps for request `request_id`
+  // (channels/channel.h); NotFound when there is none.
+  virtual absl::StatusOr<std::string> GetChannelRef(
+      std::string_view request_id, std::string_view channel) = 0;
+  // The escalations of one request, by index.
+  virtual absl::StatusOr<std::vector<EscalationRecord>> ListEscalations(
+      std::string_view request_id) = 0;
+  // Escalations not fired with due_at <= now whose request is still
+  // pending, soonest first.
+  virtual absl::StatusOr<std::vector<EscalationRecord>> DueEscalations(
+      int64_t now, int64_t limit) = 0;
   // Entries with seq > after_seq, in seq order.
   virtual absl::StatusOr<std::vector<audit::AuditEntry>> ListAudit(
       int64_t after_seq, int64_t limit) = 0;
@@ -109,12 +120,20 @@ class WriteTx : public ReadTx {
 
   // AlreadyExists when the id or the idempotency key is taken.
   virtual absl::Status InsertOutbox(const OutboxRecord& message) = 0;
-  // Claims up to `limit` pending messages with next_attempt_at <= now
-  // (oldest first): attempts += 1 and next_attempt_at = now + lease_ms, so a
-  // sender that dies leaves them to be retried after the lease. Returns
-  // them as updated.
+  // Claims up to `limit` pending messages of `channel` with
+  // next_attempt_at <= now, oldest first, skipping every message with an
+  // older pending message of the same request and channel (messages of one
+  // request reach a channel in order): attempts += 1, leased, and
+  // next_attempt_at = now + lease_ms, so a sender that dies leaves them to
+  // be retried after the lease. Returns them as updated.
   virtual absl::StatusOr<std::vector<OutboxRecord>> ClaimOutbox(
-      int64_t now, int64_t lease_ms, int64_t limit) = 0;
+      std::string_view channel, int64_t now, int64_t lease_ms,
+      int64_t limit) = 0;
+  // Makes every leased message due at `now` and no longer leased (a new
+  // process: their senders died mid-attempt); returns them as they were.
+  virtual absl::StatusOr<std::vector<OutboxRecord>> ReleaseOutboxLeases(
+      int64_t now) = 0;
+  // The three outcomes of an attempt; each clears the lease.
   virtual absl::Status MarkOutboxSent(std::string_view id) = 0;
   // Back to pending for another attempt at `next_attempt_at`.
   virtual absl::Status RescheduleOutbox(std::string_view id,
@@ -122,6 +141,25 @@ class WriteTx : public ReadTx {
                                         std::string_view error) = 0;
   virtual absl::Status MarkOutboxDead(std::string_view id,
                                       std::string_view error) = 0;
+  // Stores (or replaces) the reference of `channel` for `request_id`.
+  virtual absl::Status PutChannelRef(std::string_view request_id,
+                                     std::string_view channel,
+                                     std::string_view ref) = 0;
+
+  // AlreadyExists when the request already has that index.
+  virtual absl::Status InsertEscalation(const EscalationRecord& record) = 0;
+  // Marks escalation `index` of `request_id` fired at `now`. True when it
+  // did; false when it had fired already (exactly once). NotFound when
+  // there is no such escalation.
+  virtual absl::StatusOr<bool> FireEscalation(std::string_view request_id,
+                                              int64_t index, int64_t now) = 0;
+
+  // Records channel callback `key` (e.g. its signature) as seen at `now`
+  // and forgets keys seen before `now - window_ms`. True when the key is
+  // new; false when it was seen within the window (a replay).
+  virtual absl::StatusOr<bool> RememberCallback(std::string_view key,
+                                                int64_t now,
+                                                int64_t window_ms) = 0;
 
   // Appends `draft` to the audit log after the current last entry: seq,
   // prev and hash are filled (audit::ChainAfter); an empty time becomes

@@ -644,6 +644,9 @@ class Generator {
     if (rng_.Percent(15)) {
       EscalationSpec escalation;
       escalation.after = DurationLiteral();
+      // `escalate after 0s` is an error (EscalationZeroDelay); mapping it
+      // keeps the random stream, so seeds generate the same policies.
+      if (escalation.after == "0s") escalation.after = "1s";
       escalation.group = GroupUse();
       if (!spec_.channels.empty() && rng_.Percent(50)) {
         escalation.channels.push_back(

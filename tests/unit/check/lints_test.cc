@@ -130,6 +130,50 @@ TEST(Lints, RequireWithoutExpireAndNotify) {
                       "rule `bare` notifies no channel"));
 }
 
+TEST(Lints, EscalationNeverFires) {
+  auto c =
+      CheckSource(RequireRule("  require 1 of sre\n"
+                              "  escalate after 1h to oncall\n"
+                              "  escalate after 59m to oncall\n"
+                              "  escalate after 2h to oncall notify room\n"));
+  EXPECT_TRUE(NoErrors(*c));
+  EXPECT_TRUE(HasDiag(*c, DiagKind::kEscalationNeverFires, 7, 18,
+                      "`escalate after 1h` can never fire: rule `r` expires "
+                      "its requests after 1h"));
+  EXPECT_TRUE(HasDiag(*c, DiagKind::kEscalationNeverFires, 9, 18,
+                      "`escalate after 2h` can never fire"));
+  EXPECT_EQ(c->Count(DiagKind::kEscalationNeverFires), 2u) << c->Describe();
+  const Diagnostic* d = c->Find(DiagKind::kEscalationNeverFires);
+  EXPECT_EQ(d->severity, Severity::kWarning);
+  ASSERT_EQ(d->notes.size(), 1u);
+  EXPECT_EQ(c->sources.Begin(d->notes[0].span).line, 10u);
+  EXPECT_EQ(d->help,
+            "escalate sooner than `expire`, or give requests longer to live");
+}
+
+TEST(Lints, EscalationWithoutExpireIsNotJudged) {
+  // The default lifetime is the runtime's configuration, unknown here.
+  auto c = CheckSource(std::string(kPrelude) +
+                       "rule r {\n  on x\n  require 1 of sre\n"
+                       "  escalate after 7d to oncall\n  notify room\n}\n");
+  EXPECT_TRUE(NoErrors(*c));
+  EXPECT_EQ(c->Count(DiagKind::kEscalationNeverFires), 0u) << c->Describe();
+}
+
+TEST(Lints, EscalationOfTheDefaultNeverFires) {
+  auto c = CheckSource(std::string(kPrelude) +
+                       "default {\n"
+                       "  require 1 of sre\n"
+                       "  expire 30m\n"
+                       "  escalate after 30m to oncall\n"
+                       "  notify room\n"
+                       "}\n");
+  EXPECT_TRUE(NoErrors(*c));
+  EXPECT_TRUE(HasDiag(*c, DiagKind::kEscalationNeverFires, 7, 18,
+                      "`escalate after 30m` can never fire: the `default` "
+                      "expires its requests after 30m"));
+}
+
 TEST(Lints, DefaultAllow) {
   auto c = CheckSource("default allow\n");
   EXPECT_TRUE(HasDiag(*c, DiagKind::kDefaultAllow, 1, 1, "`default allow`"));

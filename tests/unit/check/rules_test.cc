@@ -137,6 +137,55 @@ TEST(Rules, UnknownRequireGroup) {
   EXPECT_TRUE(HasDiag(*c, DiagKind::kUnknownName, 5, 16, "unknown group `sr`"));
 }
 
+TEST(Rules, UnknownEscalationGroup) {
+  auto c = CheckRule(
+      "  require 1 of sre\n"
+      "  escalate after 10m to sr\n");
+  EXPECT_TRUE(HasDiag(*c, DiagKind::kUnknownName, 6, 25, "unknown group `sr`"));
+  EXPECT_EQ(c->Help(DiagKind::kUnknownName), "did you mean `sre`?");
+}
+
+TEST(Rules, EscalationZeroDelay) {
+  auto c = CheckRule(
+      "  require 1 of sre\n"
+      "  escalate after 0s to sre notify room\n"
+      "  escalate after 0h to [\"dana\"]\n"
+      "  escalate after 1s to [\"dana\"]\n"
+      "  expire 1h\n"
+      "  notify room\n");
+  EXPECT_TRUE(HasDiag(*c, DiagKind::kEscalationZeroDelay, 6, 18,
+                      "`escalate after 0s` would widen the quorum the moment "
+                      "the request opens"));
+  EXPECT_TRUE(HasDiag(*c, DiagKind::kEscalationZeroDelay, 7, 18,
+                      "`escalate after 0h`"));
+  EXPECT_EQ(c->Count(DiagKind::kEscalationZeroDelay), 2u) << c->Describe();
+  EXPECT_EQ(c->Find(DiagKind::kEscalationZeroDelay)->severity,
+            Severity::kError);
+  // Not a lint about the same thing twice.
+  EXPECT_EQ(c->Count(DiagKind::kEscalationNeverFires), 0u) << c->Describe();
+}
+
+TEST(Rules, MalformedEscalationDelayIsNotAZeroDelay) {
+  auto c = CheckRule(
+      "  require 1 of sre\n"
+      "  escalate after 30m1h to sre\n"
+      "  expire 1h\n"
+      "  notify room\n");
+  EXPECT_TRUE(c->parse_diags.has_errors());
+  EXPECT_EQ(c->Count(DiagKind::kEscalationZeroDelay), 0u) << c->Describe();
+}
+
+TEST(Rules, EscalationsOfTheDefault) {
+  auto ok = CheckSource(WithPrelude(
+      "default {\n  require 1 of sre\n  escalate after 10m to [\"dana\"] "
+      "notify room\n}\n"));
+  EXPECT_TRUE(NoErrors(*ok));
+  auto denied = CheckSource(
+      WithPrelude("default {\n  deny\n  escalate after 10m to sre\n}\n"));
+  EXPECT_TRUE(
+      HasDiag(*denied, DiagKind::kClauseNeedsRequire, 5, 3, "`escalate`"));
+}
+
 TEST(Default, ConditionsAreErrors) {
   auto c =
       CheckSource(WithPrelude("default {\n"

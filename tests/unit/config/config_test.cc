@@ -153,7 +153,7 @@ TEST(ConfigTest, UnknownKeysNamedWithTheirLine) {
       "    token_env: T\n    signing_secret_env: S\n    tokn_env: X\n");
   EXPECT_EQ(message.find("signoff.yaml:8:5: `channels.a.tokn_env` is not a "
                          "known key (expected one of kind, token_env, "
-                         "signing_secret_env, api_base)"),
+                         "signing_secret_env, api_base, channel)"),
             0u)
       << message;
   message = ErrorOf(

@@ -48,6 +48,15 @@ class CombineTest : public ::testing::Test {
     return requirement;
   }
 
+  static ir::Escalation Escalate(int64_t after, int group,
+                                 std::vector<int> channels = {}) {
+    ir::Escalation escalation;
+    escalation.after_seconds = after;
+    escalation.group = group;
+    escalation.channels = std::move(channels);
+    return escalation;
+  }
+
   Decision Run(bool explain = false, const SourceManager* sources = nullptr) {
     return Combine(policy_, request_, outcome_, defaults_, explain, sources);
   }
@@ -292,6 +301,138 @@ TEST_F(CombineTest, ExplainEndsWithTheDefaultWhenItDecided) {
   EXPECT_EQ(decision.explain[1].rule, "default");
   EXPECT_EQ(decision.explain[1].status, "candidate");
   EXPECT_TRUE(decision.explain[1].candidate);
+}
+
+TEST_F(CombineTest, OneEscalation) {
+  ir::Rule& rule = AddRule("confidential_exports", ir::Effect::kRequire);
+  rule.requirements = {Need(2, 0),
+                       Need(1, 1, "approver.team != requester.team")};
+  rule.escalations = {Escalate(600, 2, {2, 0, 2})};
+  Set(0, RuleStatus::kCandidate);
+  Decision decision = Run();
+  ASSERT_EQ(decision.kind, DecisionKind::kRequireApproval);
+  ASSERT_EQ(decision.escalations.size(), 1u);
+  const DecisionEscalation& e = decision.escalations[0];
+  EXPECT_EQ(e.after_seconds, 600);
+  EXPECT_EQ(e.group, 2);
+  EXPECT_EQ(e.group_name, "owners");
+  // Channel names, sorted and unique.
+  EXPECT_EQ(e.channels, (Strings{"sre_room", "tickets"}));
+  // Every require line of the declaring rule.
+  EXPECT_EQ(e.requirements, (std::vector<int>{0, 1}));
+  EXPECT_EQ(e.rule, "confidential_exports");
+}
+
+TEST_F(CombineTest, EscalationsWidenTheirOwnRulesMergedRequirements) {
+  // a: sre, security where W. b: owners, sre (merges into a's 0), sre
+  // again (same), security (no where: its own entry).
+  ir::Rule& a = AddRule("a", ir::Effect::kRequire);
+  a.requirements = {Need(1, 0), Need(1, 1, "approver.team != requester.team")};
+  a.escalations = {Escalate(3600, 2, {1}), Escalate(600, 1)};
+  ir::Rule& b = AddRule("b", ir::Effect::kRequire);
+  b.requirements = {Need(1, 2), Need(2, 0), Need(3, 0), Need(1, 1)};
+  b.escalations = {Escalate(600, 0, {2})};
+  ir::Rule& skipped = AddRule("skipped", ir::Effect::kRequire);
+  skipped.requirements = {Need(1, 0)};
+  skipped.escalations = {Escalate(60, 0)};
+  Set(0, RuleStatus::kCandidate);
+  Set(1, RuleStatus::kCandidate);
+  Set(2, RuleStatus::kConditionFailed);
+  Decision decision = Run();
+  ASSERT_EQ(decision.requirements.size(), 4u);
+  EXPECT_EQ(decision.requirements[0].group_name, "sre");
+  EXPECT_EQ(decision.requirements[0].count, 3);
+  EXPECT_EQ(decision.requirements[2].group_name, "owners");
+  EXPECT_EQ(decision.requirements[3].group_name, "security");
+  ASSERT_EQ(decision.escalations.size(), 3u);
+  // By after, then group name, then rule.
+  EXPECT_EQ(decision.escalations[0],
+            (DecisionEscalation{600, 1, "security", {}, {0, 1}, "a"}));
+  EXPECT_EQ(decision.escalations[1],
+            (DecisionEscalation{600, 0, "sre", {"tickets"}, {0, 2, 3}, "b"}));
+  EXPECT_EQ(decision.escalations[2],
+            (DecisionEscalation{3600, 2, "owners", {"sec_room"}, {0, 1}, "a"}));
+  // The escalations' channels are not the decision's channels.
+  EXPECT_TRUE(decision.channels.empty());
+}
+
+TEST_F(CombineTest, DuplicateEscalationsAreDropped) {
+  // Two rules whose require lines merge into the same requirement and that
+  // escalate alike give one escalation, the first rule's; a rule's own
+  // repeated line too. A different group, delay, channel set or set of
+  // requirements is kept.
+  ir::Rule& a = AddRule("a", ir::Effect::kRequire);
+  a.requirements = {Need(1, 0)};
+  a.escalations = {Escalate(600, 2, {0, 1}), Escalate(600, 2, {1, 0}),
+                   Escalate(600, 2, {1}), Escalate(900, 2, {0, 1})};
+  ir::Rule& b = AddRule("b", ir::Effect::kRequire);
+  b.requirements = {Need(2, 0)};
+  b.escalations = {Escalate(600, 2, {0, 1})};
+  ir::Rule& c = AddRule("c", ir::Effect::kRequire);
+  c.requirements = {Need(1, 1)};
+  c.escalations = {Escalate(600, 2, {0, 1})};
+  for (size_t i = 0; i < 3; ++i) Set(i, RuleStatus::kCandidate);
+  Decision decision = Run();
+  ASSERT_EQ(decision.escalations.size(), 4u);
+  EXPECT_EQ(decision.escalations[0],
+            (DecisionEscalation{
+                600, 2, "owners", {"sec_room", "sre_room"}, {0}, "a"}));
+  EXPECT_EQ(decision.escalations[1],
+            (DecisionEscalation{600, 2, "owners", {"sec_room"}, {0}, "a"}));
+  EXPECT_EQ(decision.escalations[2],
+            (DecisionEscalation{
+                600, 2, "owners", {"sec_room", "sre_room"}, {1}, "c"}));
+  EXPECT_EQ(decision.escalations[3],
+            (DecisionEscalation{
+                900, 2, "owners", {"sec_room", "sre_room"}, {0}, "a"}));
+}
+
+TEST_F(CombineTest, DefaultRequireEscalates) {
+  ir::Rule& rule = policy_.default_rule;
+  rule.name = "default";
+  rule.effect = ir::Effect::kRequire;
+  rule.requirements = {Need(1, 0)};
+  rule.escalations = {Escalate(1800, 1, {2})};
+  outcome_.default_rule.status = RuleStatus::kCandidate;
+  Decision decision = Run();
+  ASSERT_EQ(decision.kind, DecisionKind::kRequireApproval);
+  ASSERT_EQ(decision.escalations.size(), 1u);
+  EXPECT_EQ(
+      decision.escalations[0],
+      (DecisionEscalation{1800, 1, "security", {"tickets"}, {0}, "default"}));
+}
+
+TEST_F(CombineTest, NoEscalationsUnlessRequireApproval) {
+  // A require candidate with escalations loses to a deny: none.
+  ir::Rule& review = AddRule("review", ir::Effect::kRequire);
+  review.requirements = {Need(1, 0)};
+  review.escalations = {Escalate(600, 1)};
+  // `review` dangles from here on: AddRule grows policy_.rules.
+  AddRule("no", ir::Effect::kDeny);
+  AddRule("yes", ir::Effect::kAllow);
+  Set(0, RuleStatus::kCandidate);
+  Set(1, RuleStatus::kCandidate);
+  Set(2, RuleStatus::kCandidate);
+  Decision deny = Run();
+  EXPECT_EQ(deny.kind, DecisionKind::kDeny);
+  EXPECT_TRUE(deny.escalations.empty());
+  // Not a candidate: allow, and none.
+  Set(0, RuleStatus::kConditionFailed);
+  Set(1, RuleStatus::kConditionFailed);
+  Decision allow = Run();
+  EXPECT_EQ(allow.kind, DecisionKind::kAllow);
+  EXPECT_TRUE(allow.escalations.empty());
+  // A require default that does not decide escalates nothing either.
+  policy_.default_rule.effect = ir::Effect::kRequire;
+  policy_.default_rule.requirements = {Need(1, 0)};
+  policy_.default_rule.escalations = {Escalate(600, 1)};
+  EXPECT_TRUE(Run().escalations.empty());
+  // A require rule without escalations has none.
+  Set(0, RuleStatus::kCandidate);
+  policy_.rules[0].escalations.clear();
+  Decision plain = Run();
+  EXPECT_EQ(plain.kind, DecisionKind::kRequireApproval);
+  EXPECT_TRUE(plain.escalations.empty());
 }
 
 }  // namespace

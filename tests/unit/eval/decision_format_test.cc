@@ -36,6 +36,38 @@ TEST(DecisionJsonTest, RequireApprovalMatchesTheLanguageSpec) {
       R"("errors":[],"policy":"sha256:0123"})");
 }
 
+Decision EscalatingExample() {
+  Decision decision = RequireExample();
+  decision.escalations = {
+      {600, 2, "oncall", {"pager"}, {0}, "confidential_exports"},
+      {5400, 0, "sre", {}, {0, 1}, "confidential_exports"}};
+  return decision;
+}
+
+TEST(DecisionJsonTest, NoEscalationsKeyWithoutEscalations) {
+  // The shape of LANGUAGE.md §7, for every policy without `escalate`.
+  EXPECT_EQ(DecisionToJson(RequireExample(), false, false).find("escalations"),
+            std::string::npos);
+  EXPECT_EQ(DecisionToJson(Decision{}, true, true).find("escalations"),
+            std::string::npos);
+}
+
+TEST(DecisionJsonTest, EscalationsFollowChannels) {
+  EXPECT_EQ(
+      DecisionToJson(EscalatingExample(), /*with_explain=*/false,
+                     /*pretty=*/false),
+      R"({"decision":"require_approval","rules":["confidential_exports"],)"
+      R"("reasons":[],"requirements":[{"count":2,"group":"sre"},)"
+      R"({"count":1,"group":"security","where":"approver.team != requester.team"}],)"
+      R"("veto":1,"expire":"30m","grant":"15m","channels":["sec_room","sre_room"],)"
+      R"("escalations":[{"after":"10m","group":"oncall","notify":["pager"],)"
+      R"("requirements":[0],"rule":"confidential_exports"},)"
+      R"({"after":"1h30m","group":"sre","notify":[],"requirements":[0,1],)"
+      R"("rule":"confidential_exports"}],)"
+      R"("messages":["agent:etl exports 50000 rows of customers to s3://warehouse/q4"],)"
+      R"("errors":[],"policy":"sha256:0123"})");
+}
+
 TEST(DecisionJsonTest, PrettyUsesTwoSpaces) {
   Decision decision;
   decision.kind = DecisionKind::kAllow;
@@ -120,6 +152,32 @@ TEST(DecisionTextTest, RequireApproval) {
             "  notify sec_room, sre_room\n"
             "  message: agent:etl exports 50000 rows of customers to "
             "s3://warehouse/q4\n");
+}
+
+TEST(DecisionTextTest, Escalations) {
+  EXPECT_EQ(DecisionToText(EscalatingExample(), false),
+            "require_approval (rules: confidential_exports)\n"
+            "  need 2 of sre\n"
+            "  need 1 of security where approver.team != requester.team\n"
+            "  veto 1, expire 30m, grant 15m\n"
+            "  notify sec_room, sre_room\n"
+            "  escalate after 10m to oncall notify pager\n"
+            "  escalate after 1h30m to sre\n"
+            "  message: agent:etl exports 50000 rows of customers to "
+            "s3://warehouse/q4\n");
+  // Without channels of its own there is no notify line, and the
+  // escalations follow the lifetimes.
+  Decision quiet = EscalatingExample();
+  quiet.channels.clear();
+  quiet.messages.clear();
+  quiet.escalations[0].channels = {"pager", "sec_room"};
+  EXPECT_EQ(DecisionToText(quiet, false),
+            "require_approval (rules: confidential_exports)\n"
+            "  need 2 of sre\n"
+            "  need 1 of security where approver.team != requester.team\n"
+            "  veto 1, expire 30m, grant 15m\n"
+            "  escalate after 10m to oncall notify pager, sec_room\n"
+            "  escalate after 1h30m to sre\n");
 }
 
 TEST(DecisionTextTest, DenyAllowDefaultAndExplain) {

@@ -115,7 +115,7 @@ TEST_F(ServerTest, MalformedBodiesAre400) {
   EXPECT_EQ(server_->context().metrics().decisions_deny.value(), 0u);
 }
 
-TEST_F(ServerTest, ApprovalRoutesNeedAnApiKeyChannelCallbacksAre501) {
+TEST_F(ServerTest, ApprovalRoutesNeedAnApiKeyChannelCallbacksASignature) {
   Start();
   for (const char* path :
        {"/v1/requests", "/v1/requests/r_1/votes", "/v1/requests/r_1/cancel",
@@ -123,12 +123,14 @@ TEST_F(ServerTest, ApprovalRoutesNeedAnApiKeyChannelCallbacksAre501) {
     ExpectError(Post(path, "{}", ""), 401, "unauthenticated");
   }
   ExpectError(Get("/v1/requests/r_1"), 404, "not_found");
-  // Channel callbacks authenticate by signature, not API key.
-  ExpectError(Post("/v1/channels/slack/interactions", "{}", ""), 501,
-              "not_implemented");
+  // Channel callbacks authenticate by signature or token, not API key.
+  ExpectError(Post("/v1/channels/slack/interactions", "{}", ""), 401,
+              "unauthenticated");
+  ExpectError(Post("/v1/channels/teams/activities", "{}", ""), 401,
+              "unauthenticated");
 }
 
-TEST_F(ServerTest, ReplacedRoutesServeInsteadOfPlaceholders) {
+TEST_F(ServerTest, ReplacedRoutesServeInsteadOfBuiltIns) {
   Server::Options options;
   options.routes = [](ServerContext&) {
     return std::vector<Route>{
@@ -151,8 +153,8 @@ TEST_F(ServerTest, ReplacedRoutesServeInsteadOfPlaceholders) {
   // Routes not replaced keep their built-in handlers.
   ExpectError(Post("/v1/requests/r_42/votes", R"({"vote": "approve"})"), 404,
               "not_found");
-  ExpectError(Post("/v1/channels/slack/interactions", "{}"), 501,
-              "not_implemented");
+  ExpectError(Post("/v1/channels/slack/interactions", "{}"), 401,
+              "unauthenticated");
 }
 
 }  // namespace

@@ -351,20 +351,31 @@ TEST_F(StoreTest, OutboxLifecycle) {
   std::vector<OutboxRecord> claimed;
   ASSERT_TRUE(store
                   ->Write([&](WriteTx& tx) {
-                    auto c = tx.ClaimOutbox(100, 30'000, 0);
+                    auto c = tx.ClaimOutbox("sre_room", 100, 30'000, 0);
                     if (c.ok()) claimed = *c;
                     return c.status();
                   })
                   .ok());
-  ASSERT_EQ(claimed.size(), 2u);
+  // Messages of one request reach a channel in order: m2 waits for m1.
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_EQ(claimed[0].id, "m1");
   EXPECT_EQ(claimed[0].attempts, 1);
+  EXPECT_TRUE(claimed[0].leased);
   EXPECT_EQ(claimed[0].next_attempt_at, 30'100);
-  // Leased: nothing due until the lease ends.
+  // Leased: nothing due until the lease ends; another channel sees nothing.
   ASSERT_TRUE(store
                   ->Write([&](WriteTx& tx) {
-                    auto c = tx.ClaimOutbox(200, 30'000, 0);
+                    auto c = tx.ClaimOutbox("sre_room", 200, 30'000, 0);
                     EXPECT_TRUE(c.ok() && c->empty());
-                    if (auto s = tx.MarkOutboxSent("m1"); !s.ok()) return s;
+                    c = tx.ClaimOutbox("other", 200, 30'000, 0);
+                    EXPECT_TRUE(c.ok() && c->empty());
+                    return tx.MarkOutboxSent("m1");
+                  })
+                  .ok());
+  ASSERT_TRUE(store
+                  ->Write([&](WriteTx& tx) {
+                    auto c = tx.ClaimOutbox("sre_room", 200, 30'000, 0);
+                    EXPECT_TRUE(c.ok() && c->size() == 1 && (*c)[0].id == "m2");
                     return tx.RescheduleOutbox("m2", 5'000, "HTTP 503");
                   })
                   .ok());
@@ -372,6 +383,7 @@ TEST_F(StoreTest, OutboxLifecycle) {
   ASSERT_EQ(pending->size(), 1u);
   EXPECT_EQ((*pending)[0].last_error, "HTTP 503");
   EXPECT_EQ((*pending)[0].next_attempt_at, 5'000);
+  EXPECT_FALSE((*pending)[0].leased);
   ASSERT_TRUE(store
                   ->Write([](WriteTx& tx) {
                     return tx.MarkOutboxDead("m2", "gave up after 1 try");
@@ -382,6 +394,152 @@ TEST_F(StoreTest, OutboxLifecycle) {
   EXPECT_EQ(
       store->Write([](WriteTx& tx) { return tx.MarkOutboxSent("zz"); }).code(),
       absl::StatusCode::kNotFound);
+}
+
+TEST_F(StoreTest, OutboxLeasesReleasedOnRestart) {
+  auto store = Open();
+  ASSERT_TRUE(store
+                  ->Write([](WriteTx& tx) -> absl::Status {
+                    for (const char* r : {"r1", "r2"}) {
+                      if (auto s = tx.InsertRequest(Request(r)); !s.ok()) {
+                        return s;
+                      }
+                      OutboxRecord m;
+                      m.id = std::string("m-") + r;
+                      m.request_id = r;
+                      m.channel = "hook";
+                      m.kind = "request.created";
+                      m.payload_json = "{}";
+                      m.idempotency_key = m.id;
+                      m.next_attempt_at = 100;
+                      if (auto s = tx.InsertOutbox(m); !s.ok()) return s;
+                    }
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  // Both requests' first messages are claimed at once (no ordering
+  // between requests).
+  ASSERT_TRUE(store
+                  ->Write([](WriteTx& tx) {
+                    auto c = tx.ClaimOutbox("hook", 100, 60'000, 1);
+                    EXPECT_TRUE(c.ok() && c->size() == 1 &&
+                                (*c)[0].id == "m-r1");
+                    return c.status();
+                  })
+                  .ok());
+  std::vector<OutboxRecord> released;
+  ASSERT_TRUE(store
+                  ->Write([&](WriteTx& tx) {
+                    auto r = tx.ReleaseOutboxLeases(500);
+                    if (r.ok()) released = *r;
+                    return r.status();
+                  })
+                  .ok());
+  ASSERT_EQ(released.size(), 1u);
+  EXPECT_EQ(released[0].id, "m-r1");
+  EXPECT_EQ(released[0].attempts, 1);
+  auto m = store->Read([](ReadTx& tx) {
+    auto o = tx.GetOutbox("m-r1");
+    EXPECT_TRUE(o.ok() && !o->leased && o->next_attempt_at == 500 &&
+                o->attempts == 1);
+    return o.status();
+  });
+  EXPECT_TRUE(m.ok());
+  ASSERT_TRUE(store
+                  ->Write([](WriteTx& tx) {
+                    auto c = tx.ClaimOutbox("hook", 500, 60'000, 0);
+                    EXPECT_TRUE(c.ok() && c->size() == 2);
+                    return c.status();
+                  })
+                  .ok());
+}
+
+TEST_F(StoreTest, ChannelRefsEscalationsAndCallbacks) {
+  auto store = Open();
+  ASSERT_TRUE(
+      store
+          ->Write([](WriteTx& tx) -> absl::Status {
+            if (auto s = tx.InsertRequest(Request("r")); !s.ok()) {
+              return s;
+            }
+            if (auto s = tx.PutChannelRef("r", "room", "{\"ts\":1}"); !s.ok()) {
+              return s;
+            }
+            if (auto s = tx.PutChannelRef("r", "room", "{\"ts\":2}"); !s.ok()) {
+              return s;
+            }
+            if (auto s = tx.InsertEscalation({"r", 0, 1'000, {}}); !s.ok()) {
+              return s;
+            }
+            return tx.InsertEscalation({"r", 1, 5'000, {}});
+          })
+          .ok());
+  EXPECT_EQ(store
+                ->Write([](WriteTx& tx) {
+                  return tx.InsertEscalation({"r", 1, 9, {}});
+                })
+                .code(),
+            absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(store
+                ->Write([](WriteTx& tx) {
+                  return tx.PutChannelRef("nope", "room", "{}");
+                })
+                .code(),
+            absl::StatusCode::kNotFound);
+  ASSERT_TRUE(store
+                  ->Read([](ReadTx& tx) -> absl::Status {
+                    auto ref = tx.GetChannelRef("r", "room");
+                    EXPECT_TRUE(ref.ok() && *ref == "{\"ts\":2}");
+                    EXPECT_EQ(tx.GetChannelRef("r", "other").status().code(),
+                              absl::StatusCode::kNotFound);
+                    auto due = tx.DueEscalations(1'000, 0);
+                    EXPECT_TRUE(due.ok() && due->size() == 1 &&
+                                (*due)[0].index == 0);
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  // Fires exactly once.
+  for (bool expected : {true, false}) {
+    ASSERT_TRUE(store
+                    ->Write([&](WriteTx& tx) -> absl::Status {
+                      auto fired = tx.FireEscalation("r", 0, 1'100);
+                      EXPECT_TRUE(fired.ok() && *fired == expected);
+                      return fired.status();
+                    })
+                    .ok());
+  }
+  EXPECT_EQ(store
+                ->Write([](WriteTx& tx) {
+                  return tx.FireEscalation("r", 7, 1).status();
+                })
+                .code(),
+            absl::StatusCode::kNotFound);
+  ASSERT_TRUE(store
+                  ->Read([](ReadTx& tx) -> absl::Status {
+                    auto all = tx.ListEscalations("r");
+                    EXPECT_TRUE(all.ok() && all->size() == 2 &&
+                                (*all)[0].fired_at == 1'100 &&
+                                !(*all)[1].fired_at.has_value());
+                    EXPECT_TRUE(tx.DueEscalations(10'000, 0)->size() == 1);
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  // Callbacks: new once within the window, new again after it.
+  auto remember = [&](std::string_view key, int64_t now) {
+    bool fresh = false;
+    EXPECT_TRUE(store
+                    ->Write([&](WriteTx& tx) -> absl::Status {
+                      auto r = tx.RememberCallback(key, now, 1'000);
+                      if (r.ok()) fresh = *r;
+                      return r.status();
+                    })
+                    .ok());
+    return fresh;
+  };
+  EXPECT_TRUE(remember("sig-a", 100));
+  EXPECT_FALSE(remember("sig-a", 900));
+  EXPECT_TRUE(remember("sig-b", 900));
+  EXPECT_TRUE(remember("sig-a", 2'000));
 }
 
 }  // namespace
