@@ -38,7 +38,7 @@ class ConfigParser {
         root, "",
         {"listen", "policies", "store", "directory", "keys", "defaults",
          "admins", "auditors", "threads", "max_body_bytes",
-         "checkpoint_interval", "channels"},
+         "checkpoint_interval", "channels", "delivery"},
         [&](const std::string& key, const YAML::Node& value) -> absl::Status {
           if (key == "listen") return ParseListen(value, config.listen);
           if (key == "policies") {
@@ -71,6 +71,7 @@ class ConfigParser {
             return reader_.Duration(value, key, /*allow_zero=*/true,
                                     config.checkpoint_interval_seconds);
           }
+          if (key == "delivery") return ParseDelivery(value, config.delivery);
           return ParseChannels(value, config.channels);
         });
     if (!status.ok()) return status;
@@ -178,6 +179,27 @@ class ConfigParser {
               key == "expire" ? out.expire_seconds : out.grant_seconds;
           return reader_.Duration(value, dotted, /*allow_zero=*/false, slot);
         });
+  }
+
+  absl::Status ParseDelivery(const YAML::Node& node, Delivery& out) {
+    absl::Status status = reader_.ForEachKey(
+        node, "delivery", {"attempts", "backoff_ms", "max_backoff_ms"},
+        [&](const std::string& key, const YAML::Node& value) -> absl::Status {
+          std::string dotted = absl::StrCat("delivery.", key);
+          if (key == "attempts") {
+            return reader_.Int(value, dotted, 1, 100, out.attempts);
+          }
+          int64_t& slot = key == "backoff_ms" ? out.backoff_ms
+                                              : out.max_backoff_ms;
+          return reader_.Int(value, dotted, 1, int64_t{24} * 3600 * 1000,
+                             slot);
+        });
+    if (!status.ok()) return status;
+    if (out.max_backoff_ms < out.backoff_ms) {
+      return reader_.Error(node, "delivery",
+                           "max_backoff_ms is smaller than backoff_ms");
+    }
+    return absl::OkStatus();
   }
 
   absl::Status ParseChannels(

@@ -103,6 +103,15 @@ struct Defaults {
   int64_t veto = 1;
 };
 
+// How the outbox retries channel messages (RUNTIME.md §8): `attempts`
+// tries in all, the delay after the n-th failure backoff_ms * 2^(n-1)
+// capped at max_backoff_ms, with jitter (half to all of it).
+struct Delivery {
+  int64_t attempts = 8;
+  int64_t backoff_ms = 1000;
+  int64_t max_backoff_ms = 5 * 60 * 1000;
+};
+
 struct Config {
   std::string path;      // the file read; "" when parsed from text
   std::string base_dir;  // relative paths were resolved against it
@@ -118,6 +127,7 @@ struct Config {
   int64_t max_body_bytes = kDefaultMaxBodyBytes;
   int64_t checkpoint_interval_seconds = kDefaultCheckpointIntervalSeconds;
   std::map<std::string, ChannelConfig, std::less<>> channels;
+  Delivery delivery;
 
   bool IsAdmin(std::string_view id) const;
   // Admins may read the audit log too.

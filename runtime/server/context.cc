@@ -166,6 +166,9 @@ absl::Status ServerContext::BuildChannels() {
     }
   }
   channels::OutboxOptions options = options_.outbox;
+  options.retry.max_attempts = static_cast<int>(config_.delivery.attempts);
+  options.retry.base_ms = config_.delivery.backoff_ms;
+  options.retry.max_ms = config_.delivery.max_backoff_ms;
   if (!options.log) {
     options.log = [this](std::string_view line) { Log(line); };
   }

@@ -103,6 +103,42 @@ TEST(ConfigTest, DefaultsForOptionalSettings) {
   EXPECT_EQ(config->threads, kDefaultThreads);
   EXPECT_TRUE(config->channels.empty());
   EXPECT_TRUE(config->admins.empty());
+  EXPECT_EQ(config->delivery.attempts, 8);
+  EXPECT_EQ(config->delivery.backoff_ms, 1000);
+  EXPECT_EQ(config->delivery.max_backoff_ms, 300'000);
+}
+
+TEST(ConfigTest, ChannelDeliveryAndRouting) {
+  absl::StatusOr<Config> config = Parse(
+      "policies: [a]\ndirectory: d.yaml\n"
+      "delivery: { attempts: 3, backoff_ms: 50, max_backoff_ms: 400 }\n"
+      "channels:\n"
+      "  room: { kind: slack, token_env: T, signing_secret_env: S,"
+      " channel: C0123 }\n"
+      "  sec: { kind: teams, app_id: a, app_password_env: P,"
+      " conversation_id: c, token_url: \"http://127.0.0.1:1/token\" }\n");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->delivery.attempts, 3);
+  EXPECT_EQ(config->delivery.backoff_ms, 50);
+  EXPECT_EQ(config->delivery.max_backoff_ms, 400);
+  EXPECT_EQ(std::get<SlackChannel>(config->channels.at("room").settings).channel,
+            "C0123");
+  EXPECT_EQ(std::get<TeamsChannel>(config->channels.at("sec").settings).token_url,
+            "http://127.0.0.1:1/token");
+  EXPECT_NE(ErrorOf("policies: [a]\ndirectory: d.yaml\n"
+                    "delivery: { attempts: 0 }\n")
+                .find("delivery.attempts"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("policies: [a]\ndirectory: d.yaml\n"
+                    "delivery: { backoff_ms: 500, max_backoff_ms: 100 }\n")
+                .find("max_backoff_ms is smaller"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("policies: [a]\ndirectory: d.yaml\n"
+                    "channels:\n  sec: { kind: teams, app_id: a,"
+                    " app_password_env: P, conversation_id: c,"
+                    " token_url: ftp://x }\n")
+                .find("is not an http(s) URL"),
+            std::string::npos);
 }
 
 TEST(ConfigTest, PathsResolveAgainstTheFilesDirectory) {
