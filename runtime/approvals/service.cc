@@ -169,8 +169,13 @@ absl::Status ApprovalService::NotifyChange(store::WriteTx& tx,
                                            const std::string& id,
                                            std::string_view event,
                                            std::string_view actor, int64_t now,
-                                           nlohmann::json escalation) const {
+                                           nlohmann::json escalation,
+                                           const StoredDecision* known) const {
   if (!options_.notify || event.empty()) return absl::OkStatus();
+  if (known != nullptr && known->channels.empty() &&
+      known->escalations.empty()) {
+    return absl::OkStatus();  // nobody to tell, now or later
+  }
   absl::StatusOr<store::RequestRecord> record = tx.GetRequest(id);
   if (!record.ok()) return record.status();
   absl::StatusOr<StoredDecision> decision =
@@ -341,6 +346,9 @@ absl::StatusOr<SubmitResult> ApprovalService::Submit(std::string_view identity,
       return s;
     }
     if (record.state == store::kStatePending) {
+      if (decision->channels.empty() && decision->escalations.empty()) {
+        return absl::OkStatus();  // nobody to tell, now or later
+      }
       for (size_t i = 0; i < decision->escalations.size(); ++i) {
         store::EscalationRecord e;
         e.request_id = record.id;

@@ -118,7 +118,8 @@ struct ChangeNote {
   // The channels to tell: the decision's, and those of every fired
   // escalation; sorted, never empty.
   std::vector<std::string> channels;
-  // request.escalated: {"group", "after", "notify"}; else null.
+  // request.escalated: {"group", "after", "notify", "requirements"}; else
+  // null.
   nlohmann::json escalation;
 };
 
@@ -205,7 +206,8 @@ struct RequestView {
   std::string resolved_by;
   std::vector<VoteView> votes;  // in the order cast
   std::vector<ClauseProgress> clauses;
-  // The groups of the escalations that fired (eligible too), in order.
+  // The groups fired escalations made eligible too (beyond each clause's
+  // own group), in clause order.
   std::vector<std::string> escalated_to;
   int64_t rejections = 0;  // counted rejections
   int64_t veto = 0;
@@ -364,10 +366,12 @@ class ApprovalService {
                       const std::vector<int64_t>* fired = nullptr) const;
   // Calls options_.notify for `event` of request `id` when it has channels
   // to tell, with the view read in `tx` (ChangeNote).
+  // `known`: the request's stored decision when the caller has parsed it
+  // (a decision without channels or escalations skips every read).
   absl::Status NotifyChange(store::WriteTx& tx, const std::string& id,
                             std::string_view event, std::string_view actor,
-                            int64_t now,
-                            nlohmann::json escalation = nullptr) const;
+                            int64_t now, nlohmann::json escalation = nullptr,
+                            const StoredDecision* known = nullptr) const;
   // Fires the due escalations (part of Tick); adds the escalated ids.
   absl::Status FireEscalations(int64_t now, std::vector<std::string>& fired);
   // `clauses`: the request's ClauseSet when the caller has it (else it is

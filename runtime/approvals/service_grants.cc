@@ -325,6 +325,12 @@ absl::Status ApprovalService::FireEscalations(int64_t now,
               tx.GetRequest(e.request_id);
           if (!request.ok()) return request.status();
           if (request->state != store::kStatePending) return absl::OkStatus();
+          // Past its deadline but not expired yet (this Tick expired at
+          // most tick_batch requests): the next Tick expires it, so it is
+          // never escalated (no group widened, no channel told).
+          if (request->expires_at && now >= *request->expires_at) {
+            return absl::OkStatus();
+          }
           absl::StatusOr<StoredDecision> decision =
               ParseStoredDecision(request->decision_json);
           if (!decision.ok() || e.index < 0 ||

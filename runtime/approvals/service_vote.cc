@@ -241,7 +241,8 @@ absl::StatusOr<VoteResult> ApprovalService::Vote(std::string_view id,
     const std::string_view main = internal::MainEvent(events);
     return NotifyChange(
         tx, request_id, main,
-        main == audit::kTypeRequestExpired ? kActorRuntime : actor, now);
+        main == audit::kTypeRequestExpired ? kActorRuntime : actor, now,
+        nullptr, &*decision);
   });
   if (!written.ok()) return written;
   Changed(request_id, events);

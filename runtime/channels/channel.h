@@ -16,7 +16,8 @@
 //    "time": "2026-11-21T03:00:00Z",      // when it happened
 //    "actor": "alice",                    // who made it ("runtime", ...)
 //    "escalation": {...},                 // request.escalated only:
-//                                         // {"group", "after", "notify"}
+//                                         // {"group", "after", "notify",
+//                                         //  "requirements"}
 //    "request": { ... }}                  // the request view of
 //                                         // GET /v1/requests/{id} (never
 //                                         // with the grant token): id,

@@ -218,8 +218,20 @@ void Outbox::Log(std::string_view line) const {
 void Outbox::Loop(Worker& worker) {
   while (!stop_) {
     if (DeliverOne(worker)) continue;
+    // Nothing due: sleep until woken, the next retry this worker scheduled,
+    // or the poll interval (messages of other writers, lost wake-ups).
+    int64_t wait_ms = options_.poll_ms;
+    const int64_t next = worker.next_retry.load();
+    if (next > 0) {
+      const int64_t until = next - Now();
+      if (until <= 0) {
+        worker.next_retry = 0;
+        continue;
+      }
+      wait_ms = std::min(wait_ms, until);
+    }
     std::unique_lock<std::mutex> lock(worker.mu);
-    worker.cv.wait_for(lock, std::chrono::milliseconds(options_.poll_ms),
+    worker.cv.wait_for(lock, std::chrono::milliseconds(wait_ms),
                        [&] { return worker.woken || stop_; });
     worker.woken = false;
   }
@@ -314,6 +326,10 @@ bool Outbox::DeliverOne(Worker& worker) {
     Log(absl::StrCat("outbox ", channel.name(), ": cannot record attempt ",
                      m.attempts, " of ", m.id, ": ", status.ToString()));
     return false;
+  }
+  if (next > 0) {
+    const int64_t earliest = worker.next_retry.load();
+    if (earliest == 0 || next < earliest) worker.next_retry = next;
   }
   if (delivered) {
     ++sent_;

@@ -119,6 +119,9 @@ class Outbox {
     std::mutex mu;
     std::condition_variable cv;
     bool woken = false;  // guarded by mu
+    // The earliest retry this worker scheduled and has not reached yet
+    // (unix ms; 0: none): it sleeps no longer than until then.
+    std::atomic<int64_t> next_retry{0};
     std::thread thread;
   };
 

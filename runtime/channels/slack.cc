@@ -1,6 +1,8 @@
 // The Slack channel: rendering a request as Block Kit, posting and updating
 // it through the Web API (chat.postMessage, chat.update), and reading button
-// clicks from Slack's interactivity requests. See slack.h.
+// clicks from Slack's interactivity requests. What a message says comes
+// from the request's RequestSummary (request_summary.h); this file escapes
+// it for mrkdwn and lays it out within Slack's limits. See slack.h.
 #include "runtime/channels/slack.h"
 
 #include <algorithm>
@@ -19,6 +21,7 @@
 #include "nlohmann/json.hpp"
 #include "runtime/channels/delivery.h"
 #include "runtime/channels/http_call.h"
+#include "runtime/channels/request_summary.h"
 #include "stdlib/absl_compat.h"
 #include "stdlib/builtins.h"
 
@@ -39,14 +42,11 @@ constexpr size_t kMaxConfirmTitle = 100;
 constexpr size_t kMaxConfirmText = 300;
 constexpr size_t kMaxConfirmButton = 30;
 constexpr size_t kMaxButtonText = 75;
-constexpr size_t kMaxButtonValue = 2000;
-// Ours: a key of a param, a name in a list, a Slack error in an audit line.
-constexpr size_t kMaxName = 200;
-constexpr size_t kMaxRequestId = 64;
+// Ours: a Slack error in an audit line.
+constexpr size_t kMaxError = 200;
 // Room kept at the end of a list for "\n…and N more".
 constexpr size_t kMoreReserve = 32;
 
-constexpr std::string_view kEllipsis = "…";
 constexpr std::string_view kApproveAction = "signoff_approve";
 constexpr std::string_view kRejectAction = "signoff_reject";
 
@@ -55,52 +55,20 @@ constexpr std::string_view kTransientErrors[] = {
     "ratelimited", "internal_error", "fatal_error", "service_unavailable",
     "request_timeout"};
 
-// JSON text that never throws: invalid UTF-8 becomes U+FFFD.
-std::string Dump(const json& value) {
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-// payload[key], or null when `object` is not an object or has no `key`.
-const json& Member(const json& object, const char* key) {
-  static const json* const kNull = new json();
-  if (!object.is_object()) return *kNull;
-  auto it = object.find(key);
-  return it == object.end() ? *kNull : *it;
-}
-
-// A scalar as text: strings as they are, numbers and booleans as JSON, ""
-// for anything else.
-std::string Scalar(const json& value) {
-  if (value.is_string()) return value.get_ref<const std::string&>();
-  if (value.is_number() || value.is_boolean()) return Dump(value);
-  return "";
-}
-
-std::string OrUnknown(std::string text) {
-  return text.empty() ? std::string("?") : text;
-}
-
-bool IsContinuationByte(char c) {
-  return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
-}
-
-// `text` cut to at most `max` bytes, ending in "…" when cut; never in the
-// middle of a UTF-8 sequence or of an escape (&amp; &lt; &gt;).
-std::string Truncate(std::string text, size_t max) {
-  if (text.size() <= max) return text;
-  const bool room_for_ellipsis = max >= kEllipsis.size();
-  size_t cut = room_for_ellipsis ? max - kEllipsis.size() : max;
-  while (cut > 0 && IsContinuationByte(text[cut])) --cut;
-  if (cut > 0) {
-    const size_t amp = text.rfind('&', cut - 1);
-    if (amp != std::string::npos && cut - amp < 5 &&
-        text.find(';', amp) >= cut) {
-      cut = amp;
-    }
+// Escaped `text` cut like TruncateUtf8, and never in the middle of an
+// escape (&amp; &lt; &gt;).
+std::string Truncate(std::string_view text, size_t max) {
+  std::string out = TruncateUtf8(text, max);
+  if (out.size() == text.size()) return out;  // not cut
+  const size_t kept =
+      max >= kEllipsis.size() ? out.size() - kEllipsis.size() : out.size();
+  if (kept == 0) return out;
+  const size_t amp = out.rfind('&', kept - 1);
+  if (amp != std::string::npos && kept - amp < 5 &&
+      out.find(';', amp) >= kept) {
+    out.erase(amp, kept - amp);
   }
-  text.resize(cut);
-  if (room_for_ellipsis) text += kEllipsis;
-  return text;
+  return out;
 }
 
 // Inline code with `text`, which cannot close it early.
@@ -114,14 +82,13 @@ std::string Code(std::string_view text) {
 
 json Mrkdwn(std::string text, size_t max) {
   if (text.empty()) text = " ";
-  return {{"type", "mrkdwn"}, {"text", Truncate(std::move(text), max)}};
+  return {{"type", "mrkdwn"}, {"text", Truncate(text, max)}};
 }
 
 json PlainText(std::string text, size_t max) {
   if (text.empty()) text = "?";
-  return {{"type", "plain_text"},
-          {"text", Truncate(std::move(text), max)},
-          {"emoji", true}};
+  return {
+      {"type", "plain_text"}, {"text", Truncate(text, max)}, {"emoji", true}};
 }
 
 json Section(std::string text) {
@@ -160,95 +127,49 @@ std::string JoinLines(std::string header, const std::vector<std::string>& lines,
   if (shown < lines.size()) {
     absl::StrAppend(&out, "\n…and ", lines.size() - shown, " more");
   }
-  return Truncate(std::move(out), max);
-}
-
-// The strings of a JSON array (other elements as "?"); empty for a
-// non-array.
-std::vector<std::string> Strings(const json& array) {
-  std::vector<std::string> out;
-  if (!array.is_array()) return out;
-  for (const json& item : array) out.push_back(OrUnknown(Scalar(item)));
-  return out;
+  return Truncate(out, max);
 }
 
 std::string Escaped(const std::vector<std::string>& items) {
   std::vector<std::string> escaped;
   escaped.reserve(items.size());
   for (const std::string& item : items) {
-    escaped.push_back(EscapeSlackText(Truncate(item, kMaxName)));
+    escaped.push_back(EscapeSlackText(item));
   }
   return absl::StrJoin(escaped, ", ");
 }
 
-// The identities that approved, in the order they voted (votes that did not
-// count are left out).
-std::vector<std::string> Approvers(const json& request) {
-  std::vector<std::string> out;
-  const json& votes = Member(request, "votes");
-  if (!votes.is_array()) return out;
-  for (const json& vote : votes) {
-    if (Scalar(Member(vote, "vote")) != "approve") continue;
-    const json& counted = Member(vote, "counted");
-    if (counted.is_boolean() && !counted.get<bool>()) continue;
-    out.push_back(OrUnknown(Scalar(Member(vote, "identity"))));
+// "*agent:etl* (on behalf of *dana*)", escaped.
+std::string Requester(const RequestSummary& summary) {
+  std::string out = absl::StrCat("*", EscapeSlackText(summary.requester), "*");
+  if (!summary.on_behalf_of.empty()) {
+    absl::StrAppend(&out, " (on behalf of *",
+                    EscapeSlackText(summary.on_behalf_of), "*)");
   }
   return out;
 }
 
-// "alice" or "agent:etl (on behalf of dana)", escaped; bold for mrkdwn.
-std::string Requester(const json& request, bool bold) {
-  const json& requester = Member(request, "requester");
-  std::string id = requester.is_object() ? Scalar(Member(requester, "id"))
-                                         : Scalar(requester);
-  const std::string on_behalf_of = Scalar(Member(requester, "on_behalf_of"));
-  const std::string mark = bold ? "*" : "";
-  std::string out = absl::StrCat(
-      mark, EscapeSlackText(Truncate(OrUnknown(std::move(id)), kMaxName)),
-      mark);
-  if (!on_behalf_of.empty()) {
-    absl::StrAppend(&out, " (on behalf of ", mark,
-                    EscapeSlackText(Truncate(on_behalf_of, kMaxName)), mark,
-                    ")");
+// How a final request ended, with an emoji for its status; escaped.
+std::string OutcomeLine(const RequestSummary& summary) {
+  const std::string& status = summary.status;
+  std::string_view emoji;
+  if (status == "approved" || status == "consumed") {
+    emoji = ":white_check_mark: ";
+  } else if (status == "rejected" || status == "denied") {
+    emoji = ":no_entry: ";
+  } else if (status == "expired") {
+    emoji = ":hourglass: ";
+  } else if (status == "cancelled") {
+    emoji = ":wastebasket: ";
   }
-  return out;
-}
-
-// How a final request ended, escaped; "" while pending.
-std::string OutcomeLine(const json& request) {
-  const std::string status = Scalar(Member(request, "status"));
-  const std::string resolved_by = Scalar(Member(request, "resolved_by"));
-  auto approved_by = [&] {
-    if (resolved_by == "policy") return std::string("Approved by policy");
-    std::vector<std::string> approvers = Approvers(request);
-    if (approvers.empty() && !resolved_by.empty()) approvers = {resolved_by};
-    return absl::StrCat("Approved by ",
-                        approvers.empty() ? "?" : Escaped(approvers));
-  };
-  if (status == "pending") return "";
-  if (status == "approved") {
-    return absl::StrCat(":white_check_mark: ", approved_by());
-  }
-  if (status == "consumed") {
-    return absl::StrCat(":white_check_mark: ", approved_by(), " — grant used");
-  }
-  if (status == "rejected") {
-    return absl::StrCat(
-        ":no_entry: Rejected by ",
-        EscapeSlackText(Truncate(OrUnknown(resolved_by), kMaxName)));
-  }
-  if (status == "expired") return ":hourglass: Expired without quorum";
-  if (status == "cancelled") return ":wastebasket: Cancelled by the requester";
-  if (status == "denied") return ":no_entry: Denied by policy";
-  return absl::StrCat("Status: ",
-                      EscapeSlackText(Truncate(OrUnknown(status), kMaxName)));
+  return absl::StrCat(AsAbsl(emoji), EscapeSlackText(summary.outcome));
 }
 
 // <!date^UNIX^{date_short_pretty} {time}|RFC3339>, shown in the reader's
 // time zone; the text as it is when it is not RFC 3339.
 std::string SlackDate(const std::string& rfc3339) {
   const std::optional<int64_t> seconds = stdlib::ParseRfc3339(rfc3339);
-  const std::string text = EscapeSlackText(Truncate(rfc3339, kMaxName));
+  const std::string text = EscapeSlackText(rfc3339);
   if (!seconds) return text;
   return absl::StrCat("<!date^", *seconds, "^{date_short_pretty} {time}|", text,
                       ">");
@@ -261,20 +182,13 @@ json ParamsSection(std::vector<json> fields, bool first) {
 }
 
 // The field texts of the params: "*key*\nvalue".
-std::vector<json> ParamFields(const json& params) {
+std::vector<json> ParamFields(
+    const std::vector<RequestSummary::Param>& params) {
   std::vector<json> fields;
-  if (params.is_object()) {
-    for (const auto& [key, value] : params.items()) {
-      const std::string text =
-          value.is_string() ? value.get_ref<const std::string&>() : Dump(value);
-      fields.push_back(Mrkdwn(
-          absl::StrCat("*", EscapeSlackText(Truncate(key, kMaxName)), "*\n",
-                       EscapeSlackText(Truncate(text, kMaxFieldText))),
-          kMaxFieldText));
-    }
-  } else if (!params.is_null()) {
-    fields.push_back(Mrkdwn(
-        EscapeSlackText(Truncate(Dump(params), kMaxFieldText)), kMaxFieldText));
+  for (const RequestSummary::Param& param : params) {
+    fields.push_back(Mrkdwn(absl::StrCat("*", EscapeSlackText(param.key), "*\n",
+                                         EscapeSlackText(param.value)),
+                            kMaxFieldText));
   }
   return fields;
 }
@@ -288,14 +202,57 @@ json ConfirmDialog(std::string_view verb, const std::string& question) {
 }
 
 json Button(std::string_view action_id, std::string_view label,
-            std::string_view style, const std::string& request_id,
-            const std::string& question) {
+            std::string_view style, const RequestSummary& summary) {
+  // Plain text: shown as it is, no escaping needed (or wanted).
+  const std::string question =
+      absl::StrCat(AsAbsl(label), " ", summary.action, " requested by ",
+                   summary.requester, "? Your vote is recorded.");
   return {{"type", "button"},
           {"action_id", action_id},
           {"style", style},
           {"text", PlainText(std::string(label), kMaxButtonText)},
-          {"value", Truncate(request_id, kMaxButtonValue)},
+          {"value", summary.id},
           {"confirm", ConfirmDialog(label, question)}};
+}
+
+// The quorum: per requirement, how many of whom, and who so far.
+std::vector<std::string> QuorumLines(const RequestSummary& summary) {
+  std::vector<std::string> quorum;
+  for (const RequestSummary::Requirement& requirement : summary.requirements) {
+    std::string line =
+        absl::StrCat("• ", EscapeSlackText(requirement.have), "/",
+                     EscapeSlackText(requirement.needed), " of *",
+                     EscapeSlackText(requirement.group), "*");
+    if (!requirement.where.empty()) {
+      absl::StrAppend(&line, " where ", Code(requirement.where));
+    }
+    if (!requirement.approvers.empty()) {
+      absl::StrAppend(&line,
+                      " — approvers so far: ", Escaped(requirement.approvers));
+    }
+    if (!requirement.satisfiable) {
+      absl::StrAppend(&line, " (not enough eligible approvers)");
+    }
+    quorum.push_back(std::move(line));
+  }
+  if (!summary.veto.empty()) {
+    quorum.push_back(absl::StrCat("• ", EscapeSlackText(summary.veto)));
+  }
+  return quorum;
+}
+
+std::vector<std::string> VoteLines(const RequestSummary& summary) {
+  std::vector<std::string> votes;
+  for (const RequestSummary::Vote& vote : summary.votes) {
+    std::string line = absl::StrCat("• *", EscapeSlackText(vote.identity),
+                                    "*: ", EscapeSlackText(vote.vote));
+    if (!vote.comment.empty()) {
+      absl::StrAppend(&line, " — “", EscapeSlackText(vote.comment), "”");
+    }
+    if (!vote.counted) absl::StrAppend(&line, " (not counted)");
+    votes.push_back(std::move(line));
+  }
+  return votes;
 }
 
 // The blocks of a message but for the params, which go in between and get
@@ -305,45 +262,34 @@ struct Parts {
   std::vector<json> after_params;
 };
 
-Parts BuildParts(const json& payload, const json& request) {
+Parts BuildParts(const RequestSummary& summary) {
   Parts parts;
-  const std::string status = Scalar(Member(request, "status"));
-  const bool pending = status == "pending";
-  const std::string action =
-      Truncate(OrUnknown(Scalar(Member(request, "action"))), kMaxName);
-  const std::string request_id = Scalar(Member(request, "id"));
-
   parts.before_params.push_back(Section(absl::StrCat(
-      pending ? ":raised_hand: *Approval requested*\n" : "*Approval request*\n",
-      Requester(request, /*bold=*/true), " asks to *", EscapeSlackText(action),
-      "*")));
+      summary.pending ? ":raised_hand: *Approval requested*\n"
+                      : "*Approval request*\n",
+      Requester(summary), " asks to *", EscapeSlackText(summary.action), "*")));
 
   std::vector<json>& out = parts.after_params;
   // Why: the context the requester gave.
-  const json& context = Member(request, "context");
   std::vector<std::string> why;
-  if (std::string text = Scalar(Member(context, "justification"));
-      !text.empty()) {
-    why.push_back(absl::StrCat("*Justification*: ", EscapeSlackText(text)));
+  if (!summary.justification.empty()) {
+    why.push_back(absl::StrCat("*Justification*: ",
+                               EscapeSlackText(summary.justification)));
   }
-  if (std::string text = Scalar(Member(context, "ticket")); !text.empty()) {
-    why.push_back(absl::StrCat("*Ticket*: ", EscapeSlackText(text)));
+  if (!summary.ticket.empty()) {
+    why.push_back(absl::StrCat("*Ticket*: ", EscapeSlackText(summary.ticket)));
   }
   if (!why.empty()) out.push_back(Section(JoinLines("", why, kMaxSectionText)));
 
   // The policy: deciding rules and their messages.
-  const json& decision = Member(request, "decision");
-  const std::vector<std::string> rules = Strings(Member(decision, "rules"));
-  if (!rules.empty()) {
+  if (!summary.rules.empty()) {
     std::vector<std::string> codes;
-    for (const std::string& rule : rules) {
-      codes.push_back(Code(Truncate(rule, kMaxName)));
-    }
+    for (const std::string& rule : summary.rules) codes.push_back(Code(rule));
     out.push_back(Section(
         JoinLines("*Rules*", {absl::StrJoin(codes, ", ")}, kMaxSectionText)));
   }
   std::vector<std::string> messages;
-  for (const std::string& message : Strings(Member(decision, "messages"))) {
+  for (const std::string& message : summary.messages) {
     std::vector<std::string> quoted;
     for (absl::string_view line : absl::StrSplit(message, '\n')) {
       quoted.push_back(absl::StrCat("> ", EscapeSlackText(AsStd(line))));
@@ -354,161 +300,65 @@ Parts BuildParts(const json& payload, const json& request) {
     out.push_back(Section(JoinLines("*Message*", messages, kMaxSectionText)));
   }
 
-  // The quorum: per requirement, how many of whom, and who so far.
-  std::vector<std::string> quorum;
-  const json& requirements = Member(request, "requirements");
-  if (requirements.is_array()) {
-    for (const json& requirement : requirements) {
-      std::string line = absl::StrCat(
-          "• ", OrUnknown(Scalar(Member(requirement, "have"))), "/",
-          OrUnknown(Scalar(Member(requirement, "needed"))), " of *",
-          EscapeSlackText(Truncate(
-              OrUnknown(Scalar(Member(requirement, "group"))), kMaxName)),
-          "*");
-      if (std::string where = Scalar(Member(requirement, "where"));
-          !where.empty()) {
-        absl::StrAppend(&line, " where ", Code(Truncate(where, 500)));
-      }
-      const std::vector<std::string> approvers =
-          Strings(Member(requirement, "approvers"));
-      if (!approvers.empty()) {
-        absl::StrAppend(&line, " — approvers so far: ", Escaped(approvers));
-      }
-      const json& satisfiable = Member(requirement, "satisfiable");
-      if (satisfiable.is_boolean() && !satisfiable.get<bool>()) {
-        absl::StrAppend(&line, " (not enough eligible approvers)");
-      }
-      quorum.push_back(std::move(line));
-    }
-  }
-  const json& veto = Member(request, "veto");
-  if (veto.is_number_integer() && veto.get<int64_t>() > 0) {
-    quorum.push_back(absl::StrCat(
-        "• ", veto.get<int64_t>(), " rejection(s) veto the request; ",
-        OrUnknown(Scalar(Member(request, "rejections"))), " so far"));
-  }
-  if (!quorum.empty()) {
+  if (std::vector<std::string> quorum = QuorumLines(summary); !quorum.empty()) {
     out.push_back(Section(JoinLines("*Quorum*", quorum, kMaxSectionText)));
   }
 
-  // Status and expiry, side by side.
-  std::vector<json> fields = {Mrkdwn(
-      absl::StrCat("*Status*\n",
-                   EscapeSlackText(Truncate(OrUnknown(status), kMaxName))),
-      kMaxFieldText)};
-  if (std::string expires = Scalar(Member(request, "expires"));
-      !expires.empty()) {
+  // Status and expiry (or end), side by side.
+  std::vector<json> fields = {
+      Mrkdwn(absl::StrCat("*Status*\n", EscapeSlackText(summary.status)),
+             kMaxFieldText)};
+  if (!summary.expires.empty()) {
     fields.push_back(
-        Mrkdwn(absl::StrCat("*Expires*\n", SlackDate(expires)), kMaxFieldText));
+        Mrkdwn(absl::StrCat("*Expires*\n", SlackDate(summary.expires)),
+               kMaxFieldText));
   }
-  if (std::string resolved = Scalar(Member(request, "resolved"));
-      !pending && !resolved.empty()) {
-    fields.push_back(Mrkdwn(absl::StrCat("*Resolved*\n", SlackDate(resolved)),
-                            kMaxFieldText));
+  if (!summary.resolved.empty()) {
+    fields.push_back(
+        Mrkdwn(absl::StrCat("*Resolved*\n", SlackDate(summary.resolved)),
+               kMaxFieldText));
   }
   out.push_back({{"type", "section"}, {"fields", std::move(fields)}});
 
   // The votes so far.
-  std::vector<std::string> votes;
-  const json& all_votes = Member(request, "votes");
-  if (all_votes.is_array()) {
-    for (const json& vote : all_votes) {
-      std::string line = absl::StrCat(
-          "• *",
-          EscapeSlackText(
-              Truncate(OrUnknown(Scalar(Member(vote, "identity"))), kMaxName)),
-          "*: ",
-          EscapeSlackText(
-              Truncate(OrUnknown(Scalar(Member(vote, "vote"))), kMaxName)));
-      if (std::string comment = Scalar(Member(vote, "comment"));
-          !comment.empty()) {
-        absl::StrAppend(&line, " — “", EscapeSlackText(Truncate(comment, 1000)),
-                        "”");
-      }
-      const json& counted = Member(vote, "counted");
-      if (counted.is_boolean() && !counted.get<bool>()) {
-        absl::StrAppend(&line, " (not counted)");
-      }
-      votes.push_back(std::move(line));
-    }
-  }
-  if (!votes.empty()) {
+  if (std::vector<std::string> votes = VoteLines(summary); !votes.empty()) {
     out.push_back(Section(JoinLines("*Votes*", votes, kMaxSectionText)));
-  } else if (pending) {
+  } else if (summary.pending) {
     out.push_back(Section("*Votes*: none yet"));
   }
 
   // An escalation, as a note.
-  if (Scalar(Member(payload, "event")) == "request.escalated") {
-    const json& escalation = Member(payload, "escalation");
-    out.push_back(Context(absl::StrCat(
-        ":arrow_up: Escalated to ",
-        EscapeSlackText(
-            Truncate(OrUnknown(Scalar(Member(escalation, "group"))), kMaxName)),
-        " after ",
-        EscapeSlackText(Truncate(OrUnknown(Scalar(Member(escalation, "after"))),
-                                 kMaxName)))));
+  if (!summary.escalation.empty()) {
+    out.push_back(Context(
+        absl::StrCat(":arrow_up: ", EscapeSlackText(summary.escalation))));
   }
 
-  // The outcome, or the buttons to reach one.
-  if (!pending) {
-    out.push_back(Section(OutcomeLine(request)));
-  } else if (!request_id.empty()) {
-    // Plain text: shown as it is, no escaping needed (or wanted).
-    const json& requester = Member(request, "requester");
-    const std::string plain_who =
-        OrUnknown(requester.is_object() ? Scalar(Member(requester, "id"))
-                                        : Scalar(requester));
+  // The outcome, or the buttons to reach one (for an id a click can carry).
+  if (!summary.pending) {
+    out.push_back(Section(OutcomeLine(summary)));
+  } else if (IsRequestId(summary.id)) {
     out.push_back(
         {{"type", "actions"},
          {"block_id", "signoff_vote"},
          {"elements",
-          json::array(
-              {Button(kApproveAction, "Approve", "primary", request_id,
-                      absl::StrCat("Approve ", action, " requested by ",
-                                   plain_who, "? Your vote is recorded.")),
-               Button(kRejectAction, "Reject", "danger", request_id,
-                      absl::StrCat("Reject ", action, " requested by ",
-                                   plain_who, "? Your vote is recorded."))})}});
+          json::array({Button(kApproveAction, "Approve", "primary", summary),
+                       Button(kRejectAction, "Reject", "danger", summary)})}});
   }
 
   // Which request and which change.
-  std::string footer = absl::StrCat(
-      "Request ", Code(Truncate(OrUnknown(request_id), kMaxRequestId)));
-  if (std::string event = Scalar(Member(payload, "event")); !event.empty()) {
-    absl::StrAppend(&footer, " · ", EscapeSlackText(Truncate(event, kMaxName)));
-    if (std::string actor = Scalar(Member(payload, "actor")); !actor.empty()) {
-      absl::StrAppend(&footer, " by ",
-                      EscapeSlackText(Truncate(actor, kMaxName)));
+  std::string footer =
+      absl::StrCat("Request ", Code(summary.id.empty() ? "?" : summary.id));
+  if (!summary.event.empty()) {
+    absl::StrAppend(&footer, " · ", EscapeSlackText(summary.event));
+    if (!summary.actor.empty()) {
+      absl::StrAppend(&footer, " by ", EscapeSlackText(summary.actor));
     }
   }
-  if (std::string time = Scalar(Member(payload, "time")); !time.empty()) {
-    absl::StrAppend(&footer, " · ", SlackDate(time));
+  if (!summary.time.empty()) {
+    absl::StrAppend(&footer, " · ", SlackDate(summary.time));
   }
   out.push_back(Context(std::move(footer)));
   return parts;
-}
-
-// The fallback text: one line for notifications and old clients.
-std::string Summary(const json& request) {
-  const std::string status = Scalar(Member(request, "status"));
-  std::string outcome = status == "pending" ? std::string("approval needed")
-                                            : OutcomeLine(request);
-  // Drop the leading emoji code of the outcome line.
-  if (!outcome.empty() && outcome[0] == ':') {
-    const size_t space = outcome.find(' ');
-    if (space != std::string::npos) outcome = outcome.substr(space + 1);
-  }
-  std::string text =
-      absl::StrCat(Requester(request, /*bold=*/false), " asks to ",
-                   EscapeSlackText(Truncate(
-                       OrUnknown(Scalar(Member(request, "action"))), kMaxName)),
-                   ": ", outcome);
-  if (std::string id = Scalar(Member(request, "id")); !id.empty()) {
-    absl::StrAppend(&text, " (request ",
-                    EscapeSlackText(Truncate(id, kMaxRequestId)), ")");
-  }
-  return Truncate(std::move(text), kMaxFallbackText);
 }
 
 // Where a post is: the stored ref, when it is one.
@@ -521,13 +371,9 @@ std::optional<PostRef> ParseRef(std::string_view ref) {
   if (ref.empty()) return std::nullopt;
   const json parsed = json::parse(ref.begin(), ref.end(), nullptr,
                                   /*allow_exceptions=*/false);
-  const std::string channel = Scalar(Member(parsed, "channel"));
-  const std::string ts = Scalar(Member(parsed, "ts"));
-  if (!Member(parsed, "channel").is_string() ||
-      !Member(parsed, "ts").is_string() || channel.empty() || ts.empty()) {
-    return std::nullopt;
-  }
-  return PostRef{channel, ts};
+  PostRef post{StringMember(parsed, "channel"), StringMember(parsed, "ts")};
+  if (post.channel.empty() || post.ts.empty()) return std::nullopt;
+  return post;
 }
 
 // One Web API call and what its answer means.
@@ -552,7 +398,7 @@ SlackAnswer CallSlack(const SlackOptions& options, std::string_view method,
   call.url = absl::StrCat(base, "/", AsAbsl(method));
   call.headers = {{"Authorization", absl::StrCat("Bearer ", options.token)}};
   call.content_type = "application/json; charset=utf-8";
-  call.body = Dump(body);
+  call.body = DumpJson(body);
   call.timeout_ms = options.timeout_ms;
   const HttpAnswer answer = CallHttp(call);
 
@@ -560,7 +406,7 @@ SlackAnswer CallSlack(const SlackOptions& options, std::string_view method,
   out.delivery = ResultOf(answer);
   if (out.delivery.outcome != Outcome::kDelivered) return out;
   json parsed = json::parse(answer.body, nullptr, /*allow_exceptions=*/false);
-  const json& ok = Member(parsed, "ok");
+  const json& ok = JsonMember(parsed, "ok");
   if (!ok.is_boolean()) {
     out.delivery.outcome = Outcome::kRetry;
     out.delivery.detail = absl::StrCat("slack: HTTP ", answer.status,
@@ -571,16 +417,12 @@ SlackAnswer CallSlack(const SlackOptions& options, std::string_view method,
     out.body = std::move(parsed);
     return out;
   }
-  out.error = Truncate(OrUnknown(Scalar(Member(parsed, "error"))), kMaxName);
+  out.error = TruncateUtf8(ScalarText(JsonMember(parsed, "error")), kMaxError);
+  if (out.error.empty()) out.error = "?";
   out.delivery.outcome =
       IsTransient(out.error) ? Outcome::kRetry : Outcome::kRejected;
   out.delivery.detail = absl::StrCat("slack: ", out.error);
   return out;
-}
-
-bool IsRequestIdChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (c >= '0' && c <= '9') || c == '_' || c == '-';
 }
 
 int HexValue(char c) {
@@ -598,7 +440,7 @@ absl::Status Refused(std::string_view why) {
 // `text` for an error message, quoted and cut (it goes to the audit and the
 // HTTP answer, not to Slack, so it is not escaped).
 std::string Quoted(const std::string& text) {
-  return absl::StrCat("`", Truncate(text, 40), "`");
+  return absl::StrCat("`", TruncateUtf8(text, 40), "`");
 }
 
 }  // namespace
@@ -625,10 +467,10 @@ std::string EscapeSlackText(std::string_view text) {
 }
 
 nlohmann::json RenderSlackMessage(const nlohmann::json& payload) {
-  const json& request = Member(payload, "request");
-  Parts parts = BuildParts(payload, request);
+  const RequestSummary summary = Summarize(payload);
+  Parts parts = BuildParts(summary);
 
-  std::vector<json> fields = ParamFields(Member(request, "params"));
+  std::vector<json> fields = ParamFields(summary.params);
   const size_t fixed = parts.before_params.size() + parts.after_params.size();
   // Room for the params sections, and one note when they do not all fit.
   const size_t room = kMaxBlocks > fixed + 1 ? kMaxBlocks - fixed - 1 : 0;
@@ -653,7 +495,10 @@ nlohmann::json RenderSlackMessage(const nlohmann::json& payload) {
   }
   for (json& block : parts.after_params) blocks.push_back(std::move(block));
 
-  return {{"text", Summary(request)}, {"blocks", std::move(blocks)}};
+  // The fallback text: one line for notifications and old clients.
+  return {
+      {"text", Truncate(EscapeSlackText(summary.Headline()), kMaxFallbackText)},
+      {"blocks", std::move(blocks)}};
 }
 
 SlackChannel::SlackChannel(SlackOptions options)
@@ -676,7 +521,7 @@ SendResult SlackChannel::Send(const Notification& message,
 
   std::string request_id = message.request_id;
   if (request_id.empty()) {
-    request_id = Scalar(Member(Member(message.payload, "request"), "id"));
+    request_id = StringMember(JsonMember(message.payload, "request"), "id");
   }
   json body = rendered;
   body["channel"] = options_.channel;
@@ -687,10 +532,10 @@ SendResult SlackChannel::Send(const Notification& message,
   SlackAnswer post = CallSlack(options_, "chat.postMessage", body);
   SendResult result{std::move(post.delivery), ""};
   if (result.delivery.outcome != Outcome::kDelivered) return result;
-  std::string channel = Scalar(Member(post.body, "channel"));
+  std::string channel = ScalarText(JsonMember(post.body, "channel"));
   if (channel.empty()) channel = options_.channel;
-  const std::string ts = Scalar(Member(post.body, "ts"));
-  if (!ts.empty()) result.ref = Dump({{"channel", channel}, {"ts", ts}});
+  const std::string ts = ScalarText(JsonMember(post.body, "ts"));
+  if (!ts.empty()) result.ref = DumpJson({{"channel", channel}, {"ts", ts}});
   result.delivery.detail += repost_note;
   return result;
 }
@@ -747,17 +592,17 @@ absl::StatusOr<SlackClick> ParseSlackInteraction(std::string_view form_body) {
 
   const json doc = json::parse(*payload, nullptr, /*allow_exceptions=*/false);
   if (!doc.is_object()) return Refused("`payload` is not a JSON object");
-  const json& type = Member(doc, "type");
+  const json& type = JsonMember(doc, "type");
   if (!type.is_string()) return Refused("`payload` has no `type`");
   if (type.get_ref<const std::string&>() != "block_actions") {
     return Refused(absl::StrCat("unsupported interaction type ",
                                 Quoted(type.get_ref<const std::string&>()),
                                 " (only block_actions)"));
   }
-  const json& actions = Member(doc, "actions");
+  const json& actions = JsonMember(doc, "actions");
   if (!actions.is_array() || actions.empty()) return Refused("no action");
   const json& first = actions[0];
-  const json& action_id = Member(first, "action_id");
+  const json& action_id = JsonMember(first, "action_id");
   if (!action_id.is_string()) return Refused("the action has no `action_id`");
   SlackClick click;
   const std::string& id = action_id.get_ref<const std::string&>();
@@ -768,38 +613,37 @@ absl::StatusOr<SlackClick> ParseSlackInteraction(std::string_view form_body) {
   } else {
     return Refused(absl::StrCat("unknown action ", Quoted(id)));
   }
-  const json& value = Member(first, "value");
+  const json& value = JsonMember(first, "value");
   if (!value.is_string() || value.get_ref<const std::string&>().empty()) {
     return Refused("the action has no request id (`value`)");
   }
   const std::string& request_id = value.get_ref<const std::string&>();
-  if (request_id.size() > kMaxRequestId) {
-    return Refused(absl::StrCat("the request id is longer than ", kMaxRequestId,
-                                " characters"));
+  if (request_id.size() > kMaxRequestIdLength) {
+    return Refused(absl::StrCat("the request id is longer than ",
+                                kMaxRequestIdLength, " characters"));
   }
-  for (char c : request_id) {
-    if (!IsRequestIdChar(c)) {
-      return Refused("the request id has characters outside [A-Za-z0-9_-]");
-    }
+  if (!IsRequestId(request_id)) {
+    return Refused("the request id has characters outside [A-Za-z0-9_-]");
   }
   click.request_id = request_id;
 
-  const json& user = Member(doc, "user");
-  click.user_id = Scalar(Member(user, "id"));
-  if (!Member(user, "id").is_string() || click.user_id.empty()) {
+  const json& user = JsonMember(doc, "user");
+  click.user_id = ScalarText(JsonMember(user, "id"));
+  if (!JsonMember(user, "id").is_string() || click.user_id.empty()) {
     return Refused("missing user (`user.id`)");
   }
-  click.team_id = Scalar(Member(Member(doc, "team"), "id"));
-  if (click.team_id.empty()) click.team_id = Scalar(Member(user, "team_id"));
-  click.response_url = Scalar(Member(doc, "response_url"));
-  const json& container = Member(doc, "container");
-  click.channel_id = Scalar(Member(Member(doc, "channel"), "id"));
+  click.team_id = ScalarText(JsonMember(JsonMember(doc, "team"), "id"));
+  if (click.team_id.empty())
+    click.team_id = ScalarText(JsonMember(user, "team_id"));
+  click.response_url = ScalarText(JsonMember(doc, "response_url"));
+  const json& container = JsonMember(doc, "container");
+  click.channel_id = ScalarText(JsonMember(JsonMember(doc, "channel"), "id"));
   if (click.channel_id.empty()) {
-    click.channel_id = Scalar(Member(container, "channel_id"));
+    click.channel_id = ScalarText(JsonMember(container, "channel_id"));
   }
-  click.message_ts = Scalar(Member(container, "message_ts"));
+  click.message_ts = ScalarText(JsonMember(container, "message_ts"));
   if (click.message_ts.empty()) {
-    click.message_ts = Scalar(Member(Member(doc, "message"), "ts"));
+    click.message_ts = ScalarText(JsonMember(JsonMember(doc, "message"), "ts"));
   }
   return click;
 }
@@ -811,9 +655,9 @@ absl::Status PostSlackResponse(const std::string& response_url,
   call.content_type = "application/json; charset=utf-8";
   call.timeout_ms = timeout_ms;
   call.body =
-      Dump({{"response_type", "ephemeral"},
-            {"replace_original", false},
-            {"text", Truncate(EscapeSlackText(text), kMaxFallbackText)}});
+      DumpJson({{"response_type", "ephemeral"},
+                {"replace_original", false},
+                {"text", Truncate(EscapeSlackText(text), kMaxFallbackText)}});
   const HttpAnswer answer = CallHttp(call);
   if (answer.bad_url) {
     return absl::InvalidArgumentError(

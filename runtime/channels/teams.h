@@ -71,8 +71,9 @@ struct TeamsOptions {
 // and for what, the params, the deciding rules, the policy's messages, the
 // justification and ticket, the quorum and its progress, the expiry, the
 // votes and the status; Approve / Reject `Action.Execute` buttons while the
-// request is pending, the outcome once it is not. Missing or mistyped
-// fields are left out; never throws.
+// request is pending (and its id is one a click can carry), the outcome
+// once it is not. Missing or mistyped fields are left out or shown as "?";
+// never throws.
 nlohmann::json RenderTeamsCard(const nlohmann::json& payload);
 
 class TeamsChannel : public Channel {

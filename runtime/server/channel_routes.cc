@@ -39,6 +39,14 @@ using nlohmann::json;
 constexpr int64_t kReplayWindowMs = 11 * 60 * 1000;
 
 struct Refusal {
+  Refusal(std::string kind, std::string reason, std::string message,
+          std::string request = "", std::string user = "")
+      : kind(std::move(kind)),
+        reason(std::move(reason)),
+        message(std::move(message)),
+        request(std::move(request)),
+        user(std::move(user)) {}
+
   std::string kind;     // "slack" or "teams"
   std::string reason;   // bad_signature, stale, missing_signature, replay,
                         // bad_token, malformed, unmapped_user
@@ -70,19 +78,28 @@ void AuditRefusal(ServerContext& context, const HttpRequest& http,
   }
 }
 
-// The reason name of a refused Slack signature (signatures.h messages).
+// The reason name of a refused Slack signature, from the refusals of
+// signatures.h: headers missing, timestamp too far from now, timestamp not
+// a number, signature not matching.
 std::string SignatureReason(const absl::Status& status) {
-  const std::string_view message(status.message().data(),
-                                 status.message().size());
-  if (absl::StrContains(AsAbsl(message), "without timestamp")) {
+  const absl::string_view message = status.message();
+  if (absl::StrContains(message, "without timestamp")) {
     return "missing_signature";
   }
-  if (absl::StrContains(AsAbsl(message), "timestamp")) return "stale";
+  if (absl::StrContains(message, "s from now")) return "stale";
+  if (absl::StrContains(message, "not unix seconds")) return "malformed";
   return "bad_signature";
 }
 
 std::string MessageOf(const absl::Status& status) {
   return std::string(status.message());
+}
+
+// An empty 200: the callback is taken (Slack wants nothing more).
+HttpResponse Acknowledged() {
+  HttpResponse response;
+  response.content_type = "text/plain";
+  return response;
 }
 
 HttpResponse NotConfigured(std::string_view kind) {
@@ -147,7 +164,7 @@ HttpResponse SlackInteraction(ServerContext& context, const HttpRequest& http) {
     context.background().Post([url = click->response_url, why] {
       if (!url.empty()) channels::PostSlackResponse(url, why).IgnoreError();
     });
-    return HttpResponse{200, "text/plain", ""};
+    return Acknowledged();
   }
   // Acknowledged now (Slack wants an answer within 3 s); the vote, and the
   // private note when it is refused, happen in the background. The message
@@ -166,7 +183,7 @@ HttpResponse SlackInteraction(ServerContext& context, const HttpRequest& http) {
           .IgnoreError();
     }
   });
-  return HttpResponse{200, "text/plain", ""};
+  return Acknowledged();
 }
 
 HttpResponse TeamsActivity(ServerContext& context, const HttpRequest& http) {

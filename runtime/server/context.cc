@@ -117,13 +117,12 @@ absl::Status ServerContext::BuildChannels() {
       if (options.channel.empty()) {
         // The policy's routing target: `channel NAME = slack("#room")`.
         options.channel = absl::StrCat("#", name);
-        std::shared_ptr<const PolicySnapshot> policy =
-            state_->engine->snapshot();
-        for (const ir::Channel& declared : policy != nullptr
-                                               ? policy->policy().channels
-                                               : std::vector<ir::Channel>()) {
-          if (declared.name == name && !declared.target.empty()) {
-            options.channel = declared.target;
+        if (std::shared_ptr<const PolicySnapshot> policy =
+                state_->engine->snapshot()) {
+          for (const ir::Channel& declared : policy->policy().channels) {
+            if (declared.name == name && !declared.target.empty()) {
+              options.channel = declared.target;
+            }
           }
         }
       }

@@ -22,10 +22,14 @@
 
 namespace signoff::testing {
 
-// A `signoff serve` child process whose stderr goes to a file.
+// A `signoff serve` child process whose stderr goes to a file. The channel
+// secrets of the examples are set in its environment (SLACK_BOT_TOKEN,
+// SLACK_SIGNING_SECRET, TEAMS_APP_PASSWORD), then `env` is applied.
 class ServeProcess {
  public:
-  ServeProcess(const std::string& config, const std::string& log) : log_(log) {
+  ServeProcess(const std::string& config, const std::string& log,
+               const EnvChanges& env = {})
+      : log_(log) {
     WriteFileOrDie(log, "");  // exists before the child writes to it
     pid_ = fork();
     if (pid_ == 0) {
@@ -36,6 +40,13 @@ class ServeProcess {
       setenv("SLACK_BOT_TOKEN", "xoxb-test", 1);
       setenv("SLACK_SIGNING_SECRET", "slack-secret", 1);
       setenv("TEAMS_APP_PASSWORD", "teams-password", 1);
+      for (const auto& [name, value] : env) {
+        if (value) {
+          setenv(name.c_str(), value->c_str(), 1);
+        } else {
+          unsetenv(name.c_str());
+        }
+      }
       execl(SIGNOFF_BINARY, SIGNOFF_BINARY, "serve", "--config", config.c_str(),
             static_cast<char*>(nullptr));
       _exit(127);

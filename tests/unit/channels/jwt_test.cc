@@ -1,77 +1,33 @@
 #include "runtime/channels/jwt.h"
 
-#include <openssl/bn.h>
-#include <openssl/core_names.h>
-#include <openssl/evp.h>
-#include <openssl/rsa.h>
-
 #include <memory>
 #include <string>
 
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "runtime/crypto/encoding.h"
+#include "tests/testing/rsa_jwt.h"
 
 namespace signoff::channels {
 namespace {
 
 using nlohmann::json;
-using Pkey = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
+using Pkey = testing::RsaKey;
+using testing::NewRsaKey;
+using testing::Rs256Token;
+using testing::RsaJwk;
 
 constexpr int64_t kNow = 1'800'000'000;
 constexpr char kIssuer[] = "https://api.botframework.com";
 constexpr char kAppId[] = "00000000-0000-0000-0000-00000000a99";
-
-Pkey NewRsaKey(unsigned bits = 2048) {
-  return Pkey(EVP_RSA_gen(bits), EVP_PKEY_free);
-}
-
-std::string BigNum(const EVP_PKEY* key, const char* name) {
-  BIGNUM* bn = nullptr;
-  EVP_PKEY_get_bn_param(key, name, &bn);
-  std::string bytes(BN_num_bytes(bn), '\0');
-  BN_bn2bin(bn, reinterpret_cast<unsigned char*>(bytes.data()));
-  BN_free(bn);
-  return bytes;
-}
-
-json Jwk(const EVP_PKEY* key, const std::string& kid) {
-  return {{"kty", "RSA"},
-          {"kid", kid},
-          {"use", "sig"},
-          {"n", crypto::Base64UrlEncode(BigNum(key, OSSL_PKEY_PARAM_RSA_N))},
-          {"e", crypto::Base64UrlEncode(BigNum(key, OSSL_PKEY_PARAM_RSA_E))}};
-}
-
-std::string Sign(EVP_PKEY* key, const std::string& data) {
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
-                                                              EVP_MD_CTX_free);
-  EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key);
-  size_t size = 0;
-  EVP_DigestSign(ctx.get(), nullptr, &size,
-                 reinterpret_cast<const unsigned char*>(data.data()),
-                 data.size());
-  std::string signature(size, '\0');
-  EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()),
-                 &size, reinterpret_cast<const unsigned char*>(data.data()),
-                 data.size());
-  signature.resize(size);
-  return signature;
-}
-
-std::string Token(EVP_PKEY* key, const json& header, const json& claims) {
-  const std::string data = crypto::Base64UrlEncode(header.dump()) + "." +
-                           crypto::Base64UrlEncode(claims.dump());
-  return data + "." + crypto::Base64UrlEncode(Sign(key, data));
-}
 
 class JwtTest : public ::testing::Test {
  protected:
   JwtTest() : key_(NewRsaKey()), other_(NewRsaKey()) {
     json jwks = {{"keys",
                   {{{"kty", "EC"}, {"kid", "ec"}},  // skipped
-                   Jwk(key_.get(), "k1"),
-                   Jwk(other_.get(), "k2")}}};
+                   RsaJwk(key_.get(), "k1"),
+                   RsaJwk(other_.get(), "k2")}}};
     absl::StatusOr<RsaKeySet> set = RsaKeySet::FromJwks(jwks.dump());
     EXPECT_TRUE(set.ok()) << set.status();
     if (set.ok()) keys_ = std::make_unique<RsaKeySet>(*std::move(set));
@@ -102,18 +58,19 @@ class JwtTest : public ::testing::Test {
 
 TEST_F(JwtTest, AcceptsAGoodTokenAndReturnsItsClaims) {
   ASSERT_EQ(keys_->size(), 2u);
-  absl::StatusOr<json> claims = VerifyRs256(
-      Token(key_.get(), Header(), Claims()), *keys_, {kIssuer, kAppId, kNow});
+  absl::StatusOr<json> claims =
+      VerifyRs256(Rs256Token(key_.get(), Header(), Claims()), *keys_,
+                  {kIssuer, kAppId, kNow});
   ASSERT_TRUE(claims.ok()) << claims.status();
   EXPECT_EQ((*claims)["serviceurl"], "https://smba.trafficmanager.net/teams/");
   // The second key by its kid; an audience array containing the app id.
   json claims2 = Claims();
   claims2["aud"] = {"other", kAppId};
-  EXPECT_TRUE(Check(Token(other_.get(), Header("k2"), claims2)).ok());
+  EXPECT_TRUE(Check(Rs256Token(other_.get(), Header("k2"), claims2)).ok());
 }
 
 TEST_F(JwtTest, LifetimeHasFiveMinutesOfSkew) {
-  const std::string token = Token(key_.get(), Header(), Claims());
+  const std::string token = Rs256Token(key_.get(), Header(), Claims());
   EXPECT_TRUE(Check(token, kNow + 600 + 300).ok());
   EXPECT_NE(Refusal(token, kNow + 600 + 301).find("expired"),
             std::string::npos);
@@ -121,35 +78,35 @@ TEST_F(JwtTest, LifetimeHasFiveMinutesOfSkew) {
   EXPECT_NE(Refusal(token, kNow - 10 - 301).find("nbf"), std::string::npos);
   json no_exp = Claims();
   no_exp.erase("exp");
-  EXPECT_NE(Refusal(Token(key_.get(), Header(), no_exp)).find("exp"),
+  EXPECT_NE(Refusal(Rs256Token(key_.get(), Header(), no_exp)).find("exp"),
             std::string::npos);
 }
 
 TEST_F(JwtTest, RefusesWrongIssuerAudienceKeyOrSignature) {
   json claims = Claims();
   claims["iss"] = "https://login.example.com";
-  EXPECT_NE(Refusal(Token(key_.get(), Header(), claims)).find("issuer"),
+  EXPECT_NE(Refusal(Rs256Token(key_.get(), Header(), claims)).find("issuer"),
             std::string::npos);
   claims = Claims();
   claims["aud"] = "another-app";
-  EXPECT_NE(Refusal(Token(key_.get(), Header(), claims)).find("audience"),
+  EXPECT_NE(Refusal(Rs256Token(key_.get(), Header(), claims)).find("audience"),
             std::string::npos);
   // Signed by the other key but naming k1; an unknown kid; no kid with two
   // keys.
-  EXPECT_NE(Refusal(Token(other_.get(), Header("k1"), Claims()))
+  EXPECT_NE(Refusal(Rs256Token(other_.get(), Header("k1"), Claims()))
                 .find("bad signature"),
             std::string::npos);
-  EXPECT_NE(
-      Refusal(Token(key_.get(), Header("k9"), Claims())).find("unknown key"),
-      std::string::npos);
+  EXPECT_NE(Refusal(Rs256Token(key_.get(), Header("k9"), Claims()))
+                .find("unknown key"),
+            std::string::npos);
   json no_kid = Header();
   no_kid.erase("kid");
-  Refusal(Token(key_.get(), no_kid, Claims()));
+  Refusal(Rs256Token(key_.get(), no_kid, Claims()));
   // A key nobody configured.
   Pkey stranger = NewRsaKey();
-  Refusal(Token(stranger.get(), Header(), Claims()));
+  Refusal(Rs256Token(stranger.get(), Header(), Claims()));
   // Claims altered after signing.
-  std::string token = Token(key_.get(), Header(), Claims());
+  std::string token = Rs256Token(key_.get(), Header(), Claims());
   const size_t first = token.find('.'), second = token.find('.', first + 1);
   json forged = Claims();
   forged["aud"] = kAppId;
@@ -169,7 +126,7 @@ TEST_F(JwtTest, OnlyRs256WhateverTheHeaderSays) {
   EXPECT_NE(Refusal(unsigned_token).find("only RS256"), std::string::npos);
   json hs = Header();
   hs["alg"] = "HS256";
-  EXPECT_NE(Refusal(Token(key_.get(), hs, Claims())).find("only RS256"),
+  EXPECT_NE(Refusal(Rs256Token(key_.get(), hs, Claims())).find("only RS256"),
             std::string::npos);
   for (const char* bad :
        {"", "a.b", "a.b.c.d", "!!.??.**", "e30.e30.", "W10.e30.AAAA"}) {
@@ -189,7 +146,7 @@ TEST(RsaKeySetTest, RefusesBadSets) {
   }
   // Too short to be trusted.
   Pkey small(EVP_RSA_gen(1024), EVP_PKEY_free);
-  json jwks = {{"keys", {Jwk(small.get(), "small")}}};
+  json jwks = {{"keys", {RsaJwk(small.get(), "small")}}};
   absl::StatusOr<RsaKeySet> set = RsaKeySet::FromJwks(jwks.dump());
   EXPECT_EQ(set.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(set.status().message().find("1024 bits"), std::string::npos)

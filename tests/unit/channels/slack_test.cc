@@ -475,8 +475,7 @@ TEST(SlackRenderTest, FinalStatesShowTheOutcomeWithoutButtons) {
       {FinalPayload("rejected", "eve"), "Rejected by eve"},
       {FinalPayload("expired", "runtime"), "Expired without quorum"},
       {FinalPayload("cancelled", "agent:etl"), "Cancelled by the requester"},
-      {FinalPayload("consumed", "carol"),
-       "Approved by bob, carol — grant used"},
+      {FinalPayload("consumed", "carol"), "Approved by bob, carol; grant used"},
   };
   for (const auto& [payload, outcome] : cases) {
     const json message = RenderSlackMessage(payload);

@@ -397,7 +397,7 @@ TEST(TeamsCardTest, PendingCardShowsTheRequestAndTheButtons) {
   ExpectCard(card, "r_1", /*pending=*/true);
   const std::string text = CardText(card);
   for (const char* expected : {
-           "agent:etl on behalf of alice asks to run db.export\n",
+           "agent:etl (on behalf of alice) asks to db.export\n",
            "table: customers\n",
            "rows: 50000\n",
            "dest: s3://warehouse/q4\n",
@@ -406,7 +406,7 @@ TEST(TeamsCardTest, PendingCardShowsTheRequestAndTheButtons) {
            "Rules: confidential_exports, big_exports\n",
            "Justification: Q4 board report\n",
            "Ticket: OPS-42\n",
-           "1/2 of sre (so far: bob)\n",
+           "1/2 of sre — approvers so far: bob\n",
            "0/1 of security where approver.team != requester.team\n",
            "Rejections: 0 of 1 to reject\n",
            "Expires {{DATE(2026-11-21T03:30:00Z, SHORT)}} at "
