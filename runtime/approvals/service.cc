@@ -178,6 +178,7 @@ absl::Status ApprovalService::NotifyChange(store::WriteTx& tx,
   }
   absl::StatusOr<store::RequestRecord> record = tx.GetRequest(id);
   if (!record.ok()) return record.status();
+  if (!internal::MayNotify(record->decision_json)) return absl::OkStatus();
   absl::StatusOr<StoredDecision> decision =
       ParseStoredDecision(record->decision_json);
   if (!decision.ok()) return absl::OkStatus();  // nothing names a channel

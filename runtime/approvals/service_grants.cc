@@ -47,7 +47,8 @@ std::string_view OperationName(bool consume) {
 struct StoreRefusal {
   absl::Status status;
   std::string code;
-  std::string policy;  // of the grant's request, when found
+  std::string policy;      // of the grant's request, when found
+  bool may_notify = true;  // internal::MayNotify of its decision
 };
 
 // Whether the store agrees the grant may be used now: issued here, this
@@ -68,6 +69,7 @@ absl::Status CheckStored(store::ReadTx& tx, const grants::GrantClaims& claims,
       tx.GetRequest(grant->request_id);
   if (!request.ok()) return request.status();
   refusal.policy = request->policy;
+  refusal.may_notify = internal::MayNotify(request->decision_json);
   if (grant->consumed_at) {
     refusal.status = absl::AlreadyExistsError("grant already consumed");
     refusal.code = "already_consumed";
@@ -180,6 +182,7 @@ absl::StatusOr<grants::GrantClaims> ApprovalService::CheckGrant(
         !s.ok()) {
       return s;
     }
+    if (!refusal.may_notify) return absl::OkStatus();
     return NotifyChange(tx, claims->request_id, audit::kTypeGrantConsumed,
                         caller, now);
   });

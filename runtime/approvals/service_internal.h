@@ -69,6 +69,16 @@ inline int64_t AddSeconds(int64_t now_ms, int64_t seconds) {
   return now_ms + seconds * 1000;
 }
 
+// False only when the stored decision (DecisionToJson's compact text)
+// certainly names no channel and no escalation, so that a change of its
+// request has nobody to tell: `"channels":[]` and no `"escalations"` key.
+// Those texts cannot occur inside a JSON string (its quotes would be
+// escaped), so a false "may" costs a parse, never a lost message.
+inline bool MayNotify(std::string_view decision_json) {
+  return decision_json.find("\"channels\":[]") == std::string_view::npos ||
+         decision_json.find("\"escalations\"") != std::string_view::npos;
+}
+
 // The indexes of the escalations that fired.
 inline std::vector<int64_t> FiredIndexes(
     const std::vector<store::EscalationRecord>& all) {

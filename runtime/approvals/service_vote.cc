@@ -215,7 +215,7 @@ absl::StatusOr<VoteResult> ApprovalService::Vote(std::string_view id,
       if (absl::Status s = tx.InsertGrant(grant.record); !s.ok()) return s;
       events.emplace_back(audit::kTypeRequestApproved);
       events.emplace_back(audit::kTypeGrantMinted);
-      result = VoteResult{std::string(store::kStateApproved), true};
+      result = VoteResult{std::string(store::kStateApproved), true, {}};
       return Audit(
           tx, audit::kTypeGrantMinted, request_id, actor, record->policy, now,
           {{"grant_id", grant.record.grant_id},
@@ -231,7 +231,7 @@ absl::StatusOr<VoteResult> ApprovalService::Vote(std::string_view id,
     if (!*won) return absl::AbortedError("request changed during the vote");
     Resolved(after, store::kStateRejected, now, actor);
     events.emplace_back(audit::kTypeRequestRejected);
-    result = VoteResult{std::string(store::kStateRejected), true};
+    result = VoteResult{std::string(store::kStateRejected), true, {}};
     return Audit(tx, audit::kTypeRequestRejected, request_id, actor,
                  record->policy, now,
                  {{"rejections", rejections}, {"veto", decision->veto}});

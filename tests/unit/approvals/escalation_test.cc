@@ -19,6 +19,7 @@
 #include "nlohmann/json.hpp"
 #include "runtime/approvals/eligibility.h"
 #include "runtime/approvals/service.h"
+#include "runtime/approvals/service_internal.h"
 #include "runtime/audit/entry.h"
 #include "runtime/audit/timestamp.h"
 #include "runtime/store/records.h"
@@ -925,6 +926,31 @@ TEST_F(EscalationTest, StoredDecisionOfARealRequest) {
   EXPECT_EQ(parsed->escalations[0].group, "oncall");
   EXPECT_EQ(parsed->escalations[0].notify, (Types{"pager", "room"}));
   EXPECT_EQ(parsed->escalations[0].requirements, std::vector<int64_t>{0});
+}
+
+}  // namespace
+}  // namespace signoff::approvals
+
+namespace signoff::approvals {
+namespace {
+
+TEST(MayNotifyTest, SkipsOnlyDecisionsThatCertainlyNameNoChannel) {
+  using internal::MayNotify;
+  EXPECT_FALSE(MayNotify(R"({"decision":"require_approval","channels":[]})"));
+  EXPECT_TRUE(MayNotify(R"({"decision":"require_approval","channels":["a"]})"));
+  EXPECT_TRUE(MayNotify(
+      R"({"channels":[],"escalations":[{"group":"g","notify":["p"]}]})"));
+  // Not the compact form, or not a decision at all: parse to be sure.
+  EXPECT_TRUE(MayNotify(R"({"channels": []})"));
+  EXPECT_TRUE(MayNotify(""));
+  // The text inside a string has its quotes escaped: no false "nobody".
+  EXPECT_TRUE(
+      MayNotify(R"({"messages":["\"channels\":[]"],"channels":["x"]})"));
+  // A real decision of the engine, as stored.
+  EXPECT_FALSE(MayNotify(
+      R"({"decision":"allow","rules":["r"],"reasons":[],"requirements":[],)"
+      R"("veto":0,"expire":"","grant":"5m","channels":[],"messages":[],)"
+      R"("errors":[],"policy":"sha256:00"})"));
 }
 
 }  // namespace
