@@ -123,7 +123,7 @@ sleep 0.5
 step curl -sS -H "Authorization: Bearer demo-key-carol" "$base/v1/audit/verify"
 curl -sS -H "Authorization: Bearer demo-key-carol" "$base/v1/audit?limit=100" |
   grep -o '"type":"[a-z.]*"' | cut -d'"' -f4 | uniq -c
-curl -sS "$base/metrics" | grep -E '^signoff_(votes|grants)_total'
+curl -sS "$base/metrics" | grep -E "^signoff_(votes|grants|notifications)_total"
 kill -TERM "$server"
 wait "$server" || true
 server=""

@@ -331,6 +331,7 @@ bool Outbox::DeliverOne(Worker& worker) {
     const int64_t earliest = worker.next_retry.load();
     if (earliest == 0 || next < earliest) worker.next_retry = next;
   }
+  if (options_.on_attempt) options_.on_attempt(channel.name(), delivered, dead);
   if (delivered) {
     ++sent_;
   } else {

@@ -68,6 +68,11 @@ struct OutboxOptions {
   std::function<int64_t()> clock;
   // Receives one line per dead letter and per store failure. Unset: silent.
   std::function<void(std::string_view line)> log;
+  // Called after each attempt is recorded, from the channel's worker, with
+  // the channel, whether it was delivered, and whether the message went to
+  // the dead letter (for metrics). Must be thread-safe and quick.
+  std::function<void(std::string_view channel, bool delivered, bool dead)>
+      on_attempt;
 };
 
 // Counts since Start, for metrics and tests.

@@ -171,6 +171,12 @@ absl::Status ServerContext::BuildChannels() {
   if (!options.log) {
     options.log = [this](std::string_view line) { Log(line); };
   }
+  options.on_attempt = [this](std::string_view, bool delivered, bool dead) {
+    (delivered ? metrics_.notifications_sent
+     : dead    ? metrics_.notifications_dead
+               : metrics_.notifications_failed)
+        .Increment();
+  };
   outbox_ = std::make_unique<channels::Outbox>(store_.get(), std::move(built),
                                                std::move(options));
   return absl::OkStatus();

@@ -13,6 +13,10 @@ constexpr char kHttp[] = "signoff_http_responses_total";
 constexpr char kHttpHelp[] = "HTTP responses, by status class.";
 constexpr char kReloads[] = "signoff_policy_reloads_total";
 constexpr char kReloadsHelp[] = "Policy reloads, by result.";
+constexpr char kNotifications[] = "signoff_notifications_total";
+constexpr char kNotificationsHelp[] =
+    "Channel delivery attempts: sent, failed (to be retried), dead (the "
+    "dead letter).";
 
 }  // namespace
 
@@ -43,8 +47,14 @@ ServerMetrics::ServerMetrics(MetricsRegistry& r)
       reloads_ok(r.AddCounter(kReloads, kReloadsHelp, {{"result", "ok"}})),
       reloads_refused(
           r.AddCounter(kReloads, kReloadsHelp, {{"result", "refused"}})),
-      checkpoints(r.AddCounter(
-          "signoff_audit_checkpoints_total",
-          "Audit checkpoints of a new head (signed and stored).")) {}
+      checkpoints(
+          r.AddCounter("signoff_audit_checkpoints_total",
+                       "Audit checkpoints of a new head (signed and stored).")),
+      notifications_sent(r.AddCounter(kNotifications, kNotificationsHelp,
+                                      {{"outcome", "sent"}})),
+      notifications_failed(r.AddCounter(kNotifications, kNotificationsHelp,
+                                        {{"outcome", "failed"}})),
+      notifications_dead(r.AddCounter(kNotifications, kNotificationsHelp,
+                                      {{"outcome", "dead"}})) {}
 
 }  // namespace signoff::server

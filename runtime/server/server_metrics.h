@@ -12,6 +12,10 @@
 //   signoff_http_responses_total{code="2xx"|"4xx"|"5xx"}
 //   signoff_policy_reloads_total{result="ok"|"refused"}
 //   signoff_audit_checkpoints_total              checkpoints of a new head
+//   signoff_notifications_total{outcome="sent"|"failed"|"dead"}
+//                                                channel delivery attempts
+//                                                (failed: retried later;
+//                                                dead: the dead letter)
 //
 // Thread safety: the members are metrics (see metrics.h): lock-free to
 // update from any thread.
@@ -53,6 +57,9 @@ struct ServerMetrics {
   Counter& reloads_ok;
   Counter& reloads_refused;
   Counter& checkpoints;
+  Counter& notifications_sent;
+  Counter& notifications_failed;
+  Counter& notifications_dead;
 };
 
 }  // namespace signoff::server

@@ -30,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/channels/signatures.h"
 #include "tests/e2e/channels_testing.h"
 
 namespace signoff::testing {
@@ -42,7 +43,7 @@ class ChannelsDeliveryTest : public ChannelsFixture {
  protected:
   // Checks what a webhook receiver gets: the signature over timestamp and
   // body, the Idempotency-Key (the message id in the body), an event.
-  static void ExpectSigned(const FakeServer::Call& call) {
+  static void ExpectSigned(const RecordedRequest& call) {
     EXPECT_EQ(call.method, "POST");
     EXPECT_EQ(call.path, "/hook");
     EXPECT_EQ(call.Header("Content-Type").rfind("application/json", 0), 0u);
@@ -60,8 +61,8 @@ class ChannelsDeliveryTest : public ChannelsFixture {
   // How many 2xx-answered deliveries each Idempotency-Key got.
   std::map<std::string, int> DeliveredKeys() const {
     std::map<std::string, int> keys;
-    std::vector<FakeServer::Call> delivered = HookDelivered();
-    for (const FakeServer::Call& call : delivered) {
+    std::vector<RecordedRequest> delivered = HookDelivered();
+    for (const RecordedRequest& call : delivered) {
       ++keys[call.Header("Idempotency-Key")];
     }
     return keys;
@@ -88,11 +89,11 @@ class ChannelsDeliveryTest : public ChannelsFixture {
 
 TEST_F(ChannelsDeliveryTest, FlakyWebhookGetsEachMessageOnce) {
   auto failures_left = std::make_shared<std::atomic<int>>(3);
-  hook_.SetHandler([failures_left](const FakeServer::Call&) {
+  hook_.SetHandler([failures_left](const RecordedRequest&) {
     if (failures_left->fetch_sub(1) > 0) {
-      return FakeServer::Answer{500, R"({"error": "try later"})"};
+      return RecordingServer::Answer{500, R"({"error": "try later"})"};
     }
-    return FakeServer::Answer{200, "{}"};
+    return RecordingServer::Answer{200, "{}"};
   });
   std::unique_ptr<ServeProcess> server = Start("serve");
   ASSERT_NE(port_, 0);
@@ -136,9 +137,9 @@ TEST_F(ChannelsDeliveryTest, FlakyWebhookGetsEachMessageOnce) {
     EXPECT_TRUE(keys.contains(key)) << key;
   }
   // The failed attempts were retried with the same key.
-  std::vector<FakeServer::Call> calls = hook_.Calls();
+  std::vector<RecordedRequest> calls = hook_.Requests();
   ASSERT_EQ(calls.size(), 11u);
-  for (const FakeServer::Call& call : calls) {
+  for (const RecordedRequest& call : calls) {
     ExpectSigned(call);
     EXPECT_TRUE(delivered.contains(call.Header("Idempotency-Key")));
   }
@@ -147,8 +148,8 @@ TEST_F(ChannelsDeliveryTest, FlakyWebhookGetsEachMessageOnce) {
   std::map<std::string, OutboxRow> by_key;
   for (const OutboxRow& row : rows) by_key[row.idempotency_key] = row;
   std::map<std::string, std::vector<std::string>> events;
-  std::vector<FakeServer::Call> answered = HookDelivered();
-  for (const FakeServer::Call& call : answered) {
+  std::vector<RecordedRequest> answered = HookDelivered();
+  for (const RecordedRequest& call : answered) {
     json body = call.Json();
     const OutboxRow& row = by_key[call.Header("Idempotency-Key")];
     EXPECT_EQ(body.value("event", ""), row.kind);
@@ -204,13 +205,13 @@ TEST_F(ChannelsDeliveryTest, DeadWebhookDelaysNeitherDecisionsNorSlack) {
     int calls = 0;
   };
   auto receiver = std::make_shared<Receiver>();
-  hook_.SetHandler([receiver](const FakeServer::Call&) {
+  hook_.SetHandler([receiver](const RecordedRequest&) {
     std::unique_lock lock(receiver->mu);
     if (receiver->calls++ == 0) {
       receiver->cv.wait_for(lock, std::chrono::milliseconds(4500),
                             [&] { return receiver->released; });
     }
-    return FakeServer::Answer{500, R"({"error": "down"})"};
+    return RecordingServer::Answer{500, R"({"error": "down"})"};
   });
   auto release = [receiver] {
     {
@@ -226,7 +227,8 @@ TEST_F(ChannelsDeliveryTest, DeadWebhookDelaysNeitherDecisionsNorSlack) {
       Fast("submit", [&] { return Submit(Confidential("customers")); });
   ASSERT_FALSE(first.empty());
   auto in_flight = [&] {
-    return hook_.Calls([](const FakeServer::Call& c) { return c.status == 0; })
+    return hook_
+        .Requests([](const RecordedRequest& c) { return c.status == 0; })
         .size();
   };
   ASSERT_TRUE(WaitUntil([&] { return in_flight() == 1; })) << server->Log();
@@ -261,7 +263,7 @@ TEST_F(ChannelsDeliveryTest, DeadWebhookDelaysNeitherDecisionsNorSlack) {
     ids.insert(row.id);
   }
   EXPECT_TRUE(DeliveredKeys().empty());
-  EXPECT_EQ(hook_.Calls().size(), 16u);
+  EXPECT_EQ(hook_.Requests().size(), 16u);
   std::map<std::string, int> dead_entries;
   int failures = 0;
   std::vector<json> failed = AuditOf("notify.failed");
@@ -304,12 +306,12 @@ TEST_F(ChannelsDeliveryTest, KillNineLosesNoNotification) {
     bool up = false;
   };
   auto receiver = std::make_shared<Receiver>();
-  hook_.SetHandler([receiver](const FakeServer::Call&) {
+  hook_.SetHandler([receiver](const RecordedRequest&) {
     std::unique_lock lock(receiver->mu);
-    if (receiver->up) return FakeServer::Answer{200, "{}"};
+    if (receiver->up) return RecordingServer::Answer{200, "{}"};
     receiver->cv.wait_for(lock, std::chrono::milliseconds(4500),
                           [&] { return receiver->up; });
-    return FakeServer::Answer{503, R"({"error": "down"})"};
+    return RecordingServer::Answer{503, R"({"error": "down"})"};
   });
 
   std::unique_ptr<ServeProcess> server = Start("serve-1");
@@ -326,8 +328,8 @@ TEST_F(ChannelsDeliveryTest, KillNineLosesNoNotification) {
   ASSERT_TRUE(WaitUntil([&] {
     return OutboxAll("sent", "room") && OutboxAll("sent", "sec");
   })) << server->Log();
-  std::optional<FakeServer::Call> pending = WaitForCall(
-      hook_, [](const FakeServer::Call& call) { return call.status == 0; });
+  std::optional<RecordedRequest> pending = hook_.WaitFor(
+      [](const RecordedRequest& call) { return call.status == 0; });
   ASSERT_TRUE(pending.has_value());
   const std::string interrupted_key = pending->Header("Idempotency-Key");
 
@@ -359,11 +361,11 @@ TEST_F(ChannelsDeliveryTest, KillNineLosesNoNotification) {
   std::set<std::string> delivered_keys;
   for (const auto& [key, count] : delivered) delivered_keys.insert(key);
   EXPECT_EQ(delivered_keys, HookKeys());
-  std::vector<FakeServer::Call> answered = HookDelivered();
+  std::vector<RecordedRequest> answered = HookDelivered();
   // In the order of each request's changes (the interrupted message is the
   // first of its request).
   std::map<std::string, std::vector<std::string>> got, expected;
-  for (const FakeServer::Call& call : answered) {
+  for (const RecordedRequest& call : answered) {
     ExpectSigned(call);
     json body = call.Json();
     got[body["request"].value("id", "")].push_back(
@@ -390,7 +392,7 @@ TEST_F(ChannelsDeliveryTest, KillNineLosesNoNotification) {
   EXPECT_EQ(SlackPosts(first).size(), 1u);
   EXPECT_EQ(SlackPosts(second).size(), 1u);
   EXPECT_EQ(platform_
-                .Calls([](const FakeServer::Call& c) {
+                .Requests([](const RecordedRequest& c) {
                   return c.method == "POST" &&
                          c.path.rfind("/teams/v3/", 0) == 0;
                 })

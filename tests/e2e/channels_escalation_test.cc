@@ -29,9 +29,9 @@ constexpr int64_t kDelayMs = 2000;
 class ChannelsEscalationTest : public ChannelsFixture {
  protected:
   // The webhook deliveries (2xx) of `event` for request `id`.
-  std::vector<FakeServer::Call> HookEvents(const std::string& id,
-                                           const std::string& event) const {
-    return hook_.Calls([&](const FakeServer::Call& call) {
+  std::vector<RecordedRequest> HookEvents(const std::string& id,
+                                          const std::string& event) const {
+    return hook_.Requests([&](const RecordedRequest& call) {
       json body = call.Json();
       return call.status == 200 && body.value("event", "") == event &&
              body["request"].value("id", "") == id;
@@ -51,9 +51,8 @@ class ChannelsEscalationTest : public ChannelsFixture {
 };
 
 TEST_F(ChannelsEscalationTest, OncallMayVoteOnceTheDelayPassed) {
-  std::unique_ptr<ServeProcess> server = Start("serve");
-  ASSERT_NE(port_, 0);
-  const std::string id = Submit(Restricted("backups"));
+  std::unique_ptr<ServeProcess> server;
+  const std::string id = StartAndSubmit(Restricted("backups"), server);
   ASSERT_FALSE(id.empty());
 
   // Before the delay: olga is not eligible.
@@ -89,10 +88,10 @@ TEST_F(ChannelsEscalationTest, OncallMayVoteOnceTheDelayPassed) {
     json body = HookEvents(id, "request.escalated")[0].Json();
     EXPECT_EQ(body["escalation"].value("group", ""), "oncall") << body.dump();
     EXPECT_EQ(body["request"].value("status", ""), "pending");
-    EXPECT_EQ(hook_.Calls().size(), 1u) << "nothing before the escalation";
+    EXPECT_EQ(hook_.Requests().size(), 1u) << "nothing before the escalation";
   }
-  std::optional<FakeServer::Call> update =
-      WaitForCall(platform_, [&](const FakeServer::Call& call) {
+  std::optional<RecordedRequest> update =
+      platform_.WaitFor([&](const RecordedRequest& call) {
         return call.path == "/api/chat.update" &&
                AllText(call.Json()["blocks"]).find("Escalated to oncall") !=
                    std::string::npos;

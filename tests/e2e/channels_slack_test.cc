@@ -31,23 +31,17 @@ namespace {
 class ChannelsSlackTest : public ChannelsFixture {};
 
 TEST_F(ChannelsSlackTest, ClicksApproveAndTheMessageFollows) {
-  std::unique_ptr<ServeProcess> server = Start("serve");
-  ASSERT_NE(port_, 0);
-  const std::string id = Submit(Confidential("customers"));
+  std::unique_ptr<ServeProcess> server;
+  const std::string id = StartAndSubmit(Confidential("customers"), server);
   ASSERT_FALSE(id.empty());
 
   // The post: chat.postMessage with the bot token, to the policy's room.
-  std::optional<FakeServer::Call> post =
-      WaitForCall(platform_, [&](const FakeServer::Call& call) {
-        return call.path == "/api/chat.postMessage" &&
-               call.Json()["metadata"]["event_payload"].value("request_id",
-                                                              "") == id;
-      });
-  ASSERT_TRUE(post.has_value()) << server->Log();
-  EXPECT_EQ(post->Header("Authorization"),
-            std::string("Bearer ") + kSlackToken);
-  EXPECT_EQ(post->Header("Content-Type").rfind("application/json", 0), 0u);
-  json message = post->Json();
+  ASSERT_TRUE(WaitUntil([&] { return !SlackPosts(id).empty(); }))
+      << server->Log();
+  const RecordedRequest post = SlackPosts(id).front();
+  EXPECT_EQ(post.Header("Authorization"), std::string("Bearer ") + kSlackToken);
+  EXPECT_EQ(post.Header("Content-Type").rfind("application/json", 0), 0u);
+  json message = post.Json();
   EXPECT_EQ(message.value("channel", ""), "#room");
   EXPECT_NE(message.value("text", "").find("data.export"), std::string::npos)
       << message.value("text", "");
@@ -102,8 +96,8 @@ TEST_F(ChannelsSlackTest, ClicksApproveAndTheMessageFollows) {
             200);
   ASSERT_TRUE(WaitUntil([&] { return View(id)["votes"].size() == 1; }))
       << server->Log();
-  std::optional<FakeServer::Call> progress =
-      WaitForCall(platform_, [&](const FakeServer::Call& call) {
+  std::optional<RecordedRequest> progress =
+      platform_.WaitFor([&](const RecordedRequest& call) {
         return call.path == "/api/chat.update";
       });
   ASSERT_TRUE(progress.has_value());
@@ -129,7 +123,7 @@ TEST_F(ChannelsSlackTest, ClicksApproveAndTheMessageFollows) {
       << server->Log();
   ASSERT_TRUE(WaitUntil([&] { return SlackUpdates(ts).size() == 2; }));
   ASSERT_TRUE(WaitUntil([&] { return OutboxAll("sent"); }));
-  std::vector<FakeServer::Call> updates = SlackUpdates(ts);
+  std::vector<RecordedRequest> updates = SlackUpdates(ts);
   ASSERT_EQ(updates.size(), 2u);
   EXPECT_EQ(updates[0].body, progress->body);
   json outcome = updates[1].Json();
@@ -180,9 +174,8 @@ struct Snapshot {
 };
 
 TEST_F(ChannelsSlackTest, RefusedClicksChangeNothingAndAreAudited) {
-  std::unique_ptr<ServeProcess> server = Start("serve");
-  ASSERT_NE(port_, 0);
-  const std::string id = Submit(Confidential("payroll"));
+  std::unique_ptr<ServeProcess> server;
+  const std::string id = StartAndSubmit(Confidential("payroll"), server);
   ASSERT_FALSE(id.empty());
   auto snapshot = [&] {
     json view = View(id);
@@ -211,7 +204,7 @@ TEST_F(ChannelsSlackTest, RefusedClicksChangeNothingAndAreAudited) {
   {
     SlackClick click = SignedClick("U0DIEGO", "signoff_approve", id, "forged");
     click.signature =
-        channels::SlackSignature("not-the-secret", click.timestamp, click.body);
+        SlackV0Signature("not-the-secret", click.timestamp, click.body);
     EXPECT_EQ(PostSlack(click), 401);
     EXPECT_EQ(refusals("bad_signature"), 1u);
     // A body changed after signing.
@@ -316,16 +309,15 @@ TEST_F(ChannelsSlackTest, RefusedClicksChangeNothingAndAreAudited) {
 // digits) is a malformed request, not an honest old one: audited as
 // `malformed`, never as `stale`.
 TEST_F(ChannelsSlackTest, MalformedTimestampIsNotAuditedAsStale) {
-  std::unique_ptr<ServeProcess> server = Start("serve");
-  ASSERT_NE(port_, 0);
-  const std::string id = Submit(Confidential("payroll"));
+  std::unique_ptr<ServeProcess> server;
+  const std::string id = StartAndSubmit(Confidential("payroll"), server);
   ASSERT_FALSE(id.empty());
   for (const char* timestamp : {"abc", "99999999999999"}) {
     SCOPED_TRACE(timestamp);
     SlackClick click = SignedClick("U0DIEGO", "signoff_approve", id, "x");
     click.timestamp = timestamp;
     click.signature =
-        channels::SlackSignature(kSlackSigningSecret, timestamp, click.body);
+        SlackV0Signature(kSlackSigningSecret, timestamp, click.body);
     EXPECT_EQ(PostSlack(click), 401);
     std::vector<json> refused = AuditOf("channel.refused");
     ASSERT_FALSE(refused.empty());

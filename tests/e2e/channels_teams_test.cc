@@ -59,20 +59,19 @@ class ChannelsTeamsTest : public ChannelsFixture {
 };
 
 TEST_F(ChannelsTeamsTest, InvokesVoteAndTheCardIsReplacedInPlace) {
-  std::unique_ptr<ServeProcess> server = Start("serve");
-  ASSERT_NE(port_, 0);
-  const std::string id = Submit(Confidential("invoices"));
+  std::unique_ptr<ServeProcess> server;
+  const std::string id = StartAndSubmit(Confidential("invoices"), server);
   ASSERT_FALSE(id.empty());
 
   // The card, posted with the token of the token endpoint.
-  std::optional<FakeServer::Call> posted =
-      WaitForCall(platform_, [&](const FakeServer::Call& call) {
+  std::optional<RecordedRequest> posted =
+      platform_.WaitFor([&](const RecordedRequest& call) {
         return call.method == "POST" &&
                call.path.rfind("/teams/v3/conversations/", 0) == 0;
       });
   ASSERT_TRUE(posted.has_value()) << server->Log();
-  std::vector<FakeServer::Call> token_calls = platform_.Calls(
-      [](const FakeServer::Call& c) { return c.path == "/token"; });
+  std::vector<RecordedRequest> token_calls = platform_.Requests(
+      [](const RecordedRequest& c) { return c.path == "/token"; });
   ASSERT_EQ(token_calls.size(), 1u);
   EXPECT_LT(token_calls[0].at_ms, posted->at_ms + 1);
   EXPECT_EQ(token_calls[0].method, "POST");
@@ -112,7 +111,7 @@ TEST_F(ChannelsTeamsTest, InvokesVoteAndTheCardIsReplacedInPlace) {
   // diego approves: the vote is cast before the answer, which is the card
   // as it is now (1 of 2, buttons still there).
   httplib::Result answer =
-      PostTeams(TeamsToken(), TeamsInvoke("aad-diego", "approve", id));
+      PostTeams(TeamsToken(), TeamsClick("aad-diego", "approve", id));
   ASSERT_TRUE(answer);
   ASSERT_EQ(answer->status, 200) << answer->body;
   {
@@ -132,9 +131,8 @@ TEST_F(ChannelsTeamsTest, InvokesVoteAndTheCardIsReplacedInPlace) {
     EXPECT_EQ(view["votes"][0].value("comment", ""), "via Teams");
   }
   // The posted card is replaced in place.
-  std::optional<FakeServer::Call> progress = WaitForCall(
-      platform_,
-      [&](const FakeServer::Call& call) { return call.method == "PUT"; });
+  std::optional<RecordedRequest> progress = platform_.WaitFor(
+      [&](const RecordedRequest& call) { return call.method == "PUT"; });
   ASSERT_TRUE(progress.has_value());
   EXPECT_EQ(progress->path.substr(progress->path.rfind('/')), "/act-1");
   EXPECT_EQ(progress->Header("Authorization"),
@@ -153,7 +151,7 @@ TEST_F(ChannelsTeamsTest, InvokesVoteAndTheCardIsReplacedInPlace) {
        std::vector<std::pair<std::string, std::string>>{
            {"aad-dana", "vote.refused"}, {"aad-mallory", "channel.refused"}}) {
     httplib::Result refused =
-        PostTeams(TeamsToken(), TeamsInvoke(aad, "approve", id));
+        PostTeams(TeamsToken(), TeamsClick(aad, "approve", id));
     ASSERT_TRUE(refused);
     EXPECT_EQ(refused->status, 200) << refused->body;
     json invoke = ParseJson(refused->body);
@@ -173,7 +171,7 @@ TEST_F(ChannelsTeamsTest, InvokesVoteAndTheCardIsReplacedInPlace) {
   }
 
   // erin approves: the answer is the final card, without buttons.
-  answer = PostTeams(TeamsToken(), TeamsInvoke("aad-erin", "approve", id));
+  answer = PostTeams(TeamsToken(), TeamsClick("aad-erin", "approve", id));
   ASSERT_TRUE(answer);
   ASSERT_EQ(answer->status, 200) << answer->body;
   {
@@ -188,7 +186,7 @@ TEST_F(ChannelsTeamsTest, InvokesVoteAndTheCardIsReplacedInPlace) {
   EXPECT_FALSE(View(id, kRequester).value("grant", "").empty());
 
   ASSERT_TRUE(WaitUntil([&] { return OutboxAll("sent", "sec"); }));
-  std::vector<FakeServer::Call> calls = TeamsActivities(id);
+  std::vector<RecordedRequest> calls = TeamsActivities(id);
   ASSERT_EQ(calls.size(), 3u);  // posted once, replaced twice
   EXPECT_EQ(calls[0].method, "POST");
   EXPECT_EQ(calls[1].method, "PUT");
@@ -202,16 +200,15 @@ TEST_F(ChannelsTeamsTest, InvokesVoteAndTheCardIsReplacedInPlace) {
   // The token was fetched once and reused.
   EXPECT_EQ(
       platform_
-          .Calls([](const FakeServer::Call& c) { return c.path == "/token"; })
+          .Requests([](const RecordedRequest& c) { return c.path == "/token"; })
           .size(),
       1u);
   EXPECT_TRUE(AuditVerifies());
 }
 
 TEST_F(ChannelsTeamsTest, BadTokensAreRefusedAndChangeNothing) {
-  std::unique_ptr<ServeProcess> server = Start("serve");
-  ASSERT_NE(port_, 0);
-  const std::string id = Submit(Confidential("ledger"));
+  std::unique_ptr<ServeProcess> server;
+  const std::string id = StartAndSubmit(Confidential("ledger"), server);
   ASSERT_FALSE(id.empty());
   ASSERT_TRUE(WaitUntil([&] { return OutboxAll("sent"); }));
   auto state = [&] {
@@ -225,7 +222,7 @@ TEST_F(ChannelsTeamsTest, BadTokensAreRefusedAndChangeNothing) {
 
   const int64_t now = UnixSeconds();
   RsaKey stranger = NewRsaKey();
-  const std::string invoke = TeamsInvoke("aad-diego", "approve", id);
+  const std::string invoke = TeamsClick("aad-diego", "approve", id);
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"signed by another key", TeamsToken(json::object(), stranger.get())},
       {"expired beyond the skew",

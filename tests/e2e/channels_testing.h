@@ -31,23 +31,21 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
-#include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "nlohmann/json.hpp"
 #include "runtime/audit/timestamp.h"
-#include "runtime/channels/signatures.h"
 #include "runtime/crypto/encoding.h"
 #include "tests/e2e/cli_runner.h"
 #include "tests/e2e/serve_process.h"
+#include "tests/testing/chat_platforms.h"
+#include "tests/testing/loopback_server.h"
 #include "tests/testing/rsa_jwt.h"
 #include "tests/testing/temp_dir.h"
 
@@ -129,181 +127,6 @@ inline json ParseJson(std::string_view text) {
   return json::parse(text, nullptr, /*allow_exceptions=*/false);
 }
 
-// Polls `done` every 20 ms until it holds or `timeout` passes; its last
-// answer.
-inline bool WaitUntil(
-    const std::function<bool()>& done,
-    std::chrono::milliseconds timeout = std::chrono::milliseconds(15000)) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return done();
-}
-
-// application/x-www-form-urlencoded encoding of one value.
-inline std::string FormEncode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-        (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
-        c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
-// An HTTP server on 127.0.0.1 recording every call it gets and answering
-// with a handler the test chooses (200 "{}" until it chooses one).
-class FakeServer {
- public:
-  struct Call {
-    int64_t at_ms = 0;  // unix ms when it arrived
-    std::string method;
-    std::string path;  // as httplib gives it (percent-decoded)
-    httplib::Headers headers;
-    std::string body;
-    int status = 0;      // the answer's status; 0 while the handler runs
-    std::string answer;  // the answer's body
-
-    std::string Header(const std::string& name) const {
-      auto it = headers.find(name);
-      return it == headers.end() ? std::string() : it->second;
-    }
-    json Json() const { return ParseJson(body); }
-  };
-  struct Answer {
-    int status = 200;
-    std::string body = "{}";
-    std::string content_type = "application/json";
-  };
-  using Handler = std::function<Answer(const Call&)>;
-
-  FakeServer() {
-    // Enough workers for every connection the server under test may hold.
-    server_.new_task_queue = [] { return new httplib::ThreadPool(32); };
-    server_.set_tcp_nodelay(true);
-    auto handle = [this](const httplib::Request& req, httplib::Response& res) {
-      Handle(req, res);
-    };
-    server_.Get(".*", handle);
-    server_.Post(".*", handle);
-    server_.Put(".*", handle);
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-  }
-  ~FakeServer() {
-    server_.stop();
-    thread_.join();
-  }
-  FakeServer(const FakeServer&) = delete;
-  FakeServer& operator=(const FakeServer&) = delete;
-
-  int port() const { return port_; }
-  std::string url() const {
-    return "http://127.0.0.1:" + std::to_string(port_);
-  }
-
-  void SetHandler(Handler handler) {
-    std::lock_guard lock(mu_);
-    handler_ = std::move(handler);
-  }
-
-  // Every call so far (a copy).
-  std::vector<Call> Calls() const {
-    std::lock_guard lock(mu_);
-    return calls_;
-  }
-  // The calls for which `match` holds.
-  std::vector<Call> Calls(const std::function<bool(const Call&)>& match) const {
-    std::vector<Call> all = Calls();
-    std::vector<Call> out;
-    for (Call& call : all) {
-      if (match(call)) out.push_back(std::move(call));
-    }
-    return out;
-  }
-
- private:
-  void Handle(const httplib::Request& req, httplib::Response& res) {
-    Call call;
-    call.at_ms = NowMs();
-    call.method = req.method;
-    call.path = req.path;
-    call.headers = req.headers;
-    call.body = req.body;
-    Handler handler;
-    size_t index = 0;
-    {
-      std::lock_guard lock(mu_);
-      index = calls_.size();
-      calls_.push_back(call);
-      handler = handler_;
-    }
-    Answer answer = handler ? handler(call) : Answer();
-    {
-      std::lock_guard lock(mu_);
-      calls_[index].status = answer.status;
-      calls_[index].answer = answer.body;
-    }
-    res.status = answer.status;
-    res.set_content(answer.body, answer.content_type.c_str());
-  }
-
-  httplib::Server server_;
-  int port_ = -1;
-  std::thread thread_;
-  mutable std::mutex mu_;
-  Handler handler_;          // guarded by mu_
-  std::vector<Call> calls_;  // guarded by mu_
-};
-
-// Waits (up to 15 s) for a call of `server` matching `match`; the first.
-inline std::optional<FakeServer::Call> WaitForCall(
-    const FakeServer& server,
-    const std::function<bool(const FakeServer::Call&)>& match) {
-  std::optional<FakeServer::Call> found;
-  WaitUntil([&] {
-    std::vector<FakeServer::Call> calls = server.Calls(match);
-    if (calls.empty()) return false;
-    found = calls.front();
-    return true;
-  });
-  return found;
-}
-
-// The text of every "text" member anywhere in `value`, one a line: what a
-// reader of a Slack message or a Teams card sees, to search in.
-inline void CollectTexts(const json& value, std::string& out) {
-  if (value.is_object()) {
-    for (const auto& [key, member] : value.items()) {
-      if (key == "text" && member.is_string()) {
-        out += member.get<std::string>();
-        out += '\n';
-      } else {
-        CollectTexts(member, out);
-      }
-    }
-  } else if (value.is_array()) {
-    for (const json& item : value) CollectTexts(item, out);
-  }
-}
-inline std::string AllText(const json& value) {
-  std::string out;
-  CollectTexts(value, out);
-  return out;
-}
-
 // The block of type `type` in a Slack message body, or null.
 inline json SlackBlock(const json& message, const std::string& type) {
   if (!message.contains("blocks") || !message["blocks"].is_array()) {
@@ -316,14 +139,6 @@ inline json SlackBlock(const json& message, const std::string& type) {
   return nullptr;
 }
 
-// Slack's interactivity request for a click on a button of the message
-// posted for `request_id`, signed as Slack signs it.
-struct SlackClick {
-  std::string body;
-  std::string timestamp;
-  std::string signature;
-};
-
 // A real `signoff serve` in a temporary directory with kPolicy, the
 // identities above, all three channels pointed at the fakes, and an outbox
 // that retries quickly (WriteConfig).
@@ -334,7 +149,7 @@ class ChannelsFixture : public ::testing::Test {
   // hook_: the webhook receiver (answers 200 until a test says otherwise).
   ChannelsFixture() : dir_("signoff-channels-e2e"), teams_key_(NewRsaKey()) {
     platform_.SetHandler(
-        [this](const FakeServer::Call& call) { return Platform(call); });
+        [this](const RecordedRequest& call) { return Platform(call); });
   }
 
   void SetUp() override {
@@ -385,7 +200,7 @@ class ChannelsFixture : public ::testing::Test {
             "/token\", conversation_id: \"19:sec@thread\", jwks_file: "
             "./teams-keys.json }\n"
             "  hook: { kind: webhook, url: \"" +
-            hook_.url() + "/hook\", secret_env: HOOK_SECRET }\n");
+            hook_.url("/hook") + "\", secret_env: HOOK_SECRET }\n");
   }
 
   std::string config() const { return dir_.path() + "/signoff.yaml"; }
@@ -401,6 +216,14 @@ class ChannelsFixture : public ::testing::Test {
     port_ = port.empty() ? 0 : std::stoi(port);
     EXPECT_NE(port_, 0) << server->Log();
     return server;
+  }
+
+  // Start("serve") into `server`, then Submit(params): the id of the
+  // pending request ("" and a failure when either failed).
+  std::string StartAndSubmit(const json& params,
+                             std::unique_ptr<ServeProcess>& server) {
+    server = Start("serve");
+    return port_ != 0 ? Submit(params) : std::string();
   }
 
   // SIGTERM, and the exit code must be 0.
@@ -532,34 +355,15 @@ class ChannelsFixture : public ::testing::Test {
                          const std::string& request_id,
                          const std::string& respond,
                          std::optional<int64_t> timestamp = std::nullopt) {
-    const json payload = {
-        {"type", "block_actions"},
-        {"user", {{"id", user}, {"team_id", "T1"}}},
-        {"team", {{"id", "T1"}}},
-        {"actions",
-         {{{"type", "button"},
-           {"block_id", "signoff_vote"},
-           {"action_id", action_id},
-           {"value", request_id}}}},
-        {"response_url", platform_.url() + "/respond/" + respond},
-        {"channel", {{"id", "C1"}}},
-        {"message", {{"ts", "1.0001"}}}};
-    SlackClick click;
-    click.body = "payload=" + FormEncode(payload.dump());
-    click.timestamp = std::to_string(timestamp.value_or(UnixSeconds()));
-    click.signature = channels::SlackSignature(kSlackSigningSecret,
-                                               click.timestamp, click.body);
-    return click;
+    return SignedSlackClick(kSlackSigningSecret, user, action_id, request_id,
+                            platform_.url("/respond/" + respond), timestamp);
   }
 
   // POSTs `click` to the interactions endpoint; the HTTP status. Without
   // `signed_headers` the Slack headers are left out.
   int PostSlack(const SlackClick& click, bool signed_headers = true) {
-    httplib::Headers headers;
-    if (signed_headers) {
-      headers = {{"X-Slack-Request-Timestamp", click.timestamp},
-                 {"X-Slack-Signature", click.signature}};
-    }
+    const httplib::Headers headers =
+        signed_headers ? click.Headers() : httplib::Headers();
     httplib::Result result =
         Client().Post("/v1/channels/slack/interactions", headers, click.body,
                       "application/x-www-form-urlencoded");
@@ -567,15 +371,15 @@ class ChannelsFixture : public ::testing::Test {
   }
 
   // The private answers Slack got at /respond/<respond>.
-  std::vector<FakeServer::Call> Responses(const std::string& respond) const {
-    return platform_.Calls([&](const FakeServer::Call& call) {
+  std::vector<RecordedRequest> Responses(const std::string& respond) const {
+    return platform_.Requests([&](const RecordedRequest& call) {
       return call.path == "/respond/" + respond;
     });
   }
 
   // chat.postMessage / chat.update calls about request `id`.
-  std::vector<FakeServer::Call> SlackPosts(const std::string& id) const {
-    return platform_.Calls([&](const FakeServer::Call& call) {
+  std::vector<RecordedRequest> SlackPosts(const std::string& id) const {
+    return platform_.Requests([&](const RecordedRequest& call) {
       return call.path == "/api/chat.postMessage" &&
              call.Json()["metadata"]["event_payload"].value("request_id", "") ==
                  id;
@@ -583,13 +387,13 @@ class ChannelsFixture : public ::testing::Test {
   }
   // The timestamp (Slack's id) of the post of request `id`; "" when none.
   std::string SlackTs(const std::string& id) const {
-    std::vector<FakeServer::Call> posts = SlackPosts(id);
+    std::vector<RecordedRequest> posts = SlackPosts(id);
     return posts.empty() ? std::string()
                          : ParseJson(posts.front().answer).value("ts", "");
   }
   // Updates of the post with timestamp `ts`.
-  std::vector<FakeServer::Call> SlackUpdates(const std::string& ts) const {
-    return platform_.Calls([&](const FakeServer::Call& call) {
+  std::vector<RecordedRequest> SlackUpdates(const std::string& ts) const {
+    return platform_.Requests([&](const RecordedRequest& call) {
       return call.path == "/api/chat.update" &&
              call.Json().value("ts", "") == ts;
     });
@@ -597,40 +401,23 @@ class ChannelsFixture : public ::testing::Test {
 
   // --- Teams ---------------------------------------------------------------
 
-  // A Bot Framework token: signed with `key` (our configured key when null),
-  // valid now for kTeamsAppId unless `claims` overrides members.
+  // A Bot Framework token for our bot, as the Bot Framework signs it with
+  // the service URL of the platform: signed with `key` (our configured key
+  // when null), valid now for kTeamsAppId unless `overrides` replaces
+  // claims.
   std::string TeamsToken(const json& overrides = json::object(),
                          EVP_PKEY* key = nullptr) {
-    const int64_t now = UnixSeconds();
-    json claims = {{"iss", "https://api.botframework.com"},
-                   {"aud", kTeamsAppId},
-                   {"nbf", now - 10},
-                   {"exp", now + 600},
-                   {"serviceurl", platform_.url() + "/teams"}};
+    json claims = {{"serviceurl", platform_.url("/teams")}};
     for (const auto& [name, value] : overrides.items()) claims[name] = value;
-    return Rs256Token(key != nullptr ? key : teams_key_.get(),
-                      {{"alg", "RS256"}, {"typ", "JWT"}, {"kid", "k1"}},
-                      claims);
+    return BotFrameworkToken(key != nullptr ? key : teams_key_.get(), "k1",
+                             kTeamsAppId, claims);
   }
 
-  // The invoke of a click on `verb` of the card of `request_id` by the
-  // Teams user `aad`.
-  static std::string TeamsInvoke(const std::string& aad,
-                                 const std::string& verb,
-                                 const std::string& request_id) {
-    return json({{"type", "invoke"},
-                 {"name", "adaptiveCard/action"},
-                 {"id", "inv-1"},
-                 {"channelId", "msteams"},
-                 {"from", {{"id", "29:" + aad}, {"aadObjectId", aad}}},
-                 {"conversation", {{"id", kTeamsConversation}}},
-                 {"replyToId", "act-1"},
-                 {"value",
-                  {{"action",
-                    {{"type", "Action.Execute"},
-                     {"verb", verb},
-                     {"data", {{"request_id", request_id}}}}}}}})
-        .dump();
+  // The invoke of a click on `verb` of the card of `request_id` (posted as
+  // act-1 in kTeamsConversation) by the Teams user `aad`.
+  static std::string TeamsClick(const std::string& aad, const std::string& verb,
+                                const std::string& request_id) {
+    return TeamsInvoke(aad, verb, request_id, kTeamsConversation, "act-1");
   }
 
   // POSTs an activity with `Authorization: Bearer token` ("" leaves the
@@ -644,8 +431,8 @@ class ChannelsFixture : public ::testing::Test {
   }
 
   // Bot Connector calls (POST or PUT) about request `id`.
-  std::vector<FakeServer::Call> TeamsActivities(const std::string& id) const {
-    return platform_.Calls([&](const FakeServer::Call& call) {
+  std::vector<RecordedRequest> TeamsActivities(const std::string& id) const {
+    return platform_.Requests([&](const RecordedRequest& call) {
       return call.path.rfind("/teams/v3/conversations/", 0) == 0 &&
              call.Json()["channelData"]["signoff"].value("request_id", "") ==
                  id;
@@ -655,8 +442,8 @@ class ChannelsFixture : public ::testing::Test {
   // --- Webhook ---------------------------------------------------------------
 
   // Deliveries to the webhook receiver it answered with 2xx.
-  std::vector<FakeServer::Call> HookDelivered() const {
-    return hook_.Calls([](const FakeServer::Call& call) {
+  std::vector<RecordedRequest> HookDelivered() const {
+    return hook_.Requests([](const RecordedRequest& call) {
       return call.status >= 200 && call.status < 300;
     });
   }
@@ -741,7 +528,7 @@ class ChannelsFixture : public ::testing::Test {
 
   // --- The fake platform -----------------------------------------------------
 
-  FakeServer::Answer Platform(const FakeServer::Call& call) {
+  RecordingServer::Answer Platform(const RecordedRequest& call) {
     json body = call.Json();
     if (call.path == "/api/chat.postMessage") {
       std::lock_guard lock(platform_mu_);
@@ -780,10 +567,10 @@ class ChannelsFixture : public ::testing::Test {
   int teams_posts_ = 0;  // guarded by platform_mu_
 
   TempDir dir_;
-  FakeServer platform_;
+  RecordingServer platform_;
   // Tests give it handlers whose state they hold in shared_ptrs: a call may
   // still be in a handler when the test's locals are gone.
-  FakeServer hook_;
+  RecordingServer hook_;
   RsaKey teams_key_;
   int port_ = 0;  // the server's, once started
 };

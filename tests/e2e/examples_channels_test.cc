@@ -8,33 +8,27 @@
 // with a Bot Framework-style JWT vote as the identities directory.yaml maps
 // them to; a click from an unknown Slack user is refused privately and
 // audited; every delivery is audited as notify.sent.
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <openssl/evp.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cctype>
 #include <chrono>
-#include <ctime>
-#include <filesystem>
 #include <functional>
-#include <memory>
-#include <mutex>
 #include <optional>
 #include <regex>
 #include <set>
 #include <sstream>
 #include <string>
 #include <thread>
-#include <vector>
 
 #include "nlohmann/json.hpp"
 #include "runtime/crypto/encoding.h"
 #include "tests/e2e/cli_runner.h"
+#include "tests/e2e/serve_process.h"
+#include "tests/testing/chat_platforms.h"
+#include "tests/testing/loopback_server.h"
 #include "tests/testing/rsa_jwt.h"
+#include "tests/testing/temp_dir.h"
 
 namespace signoff::testing {
 namespace {
@@ -49,174 +43,62 @@ constexpr char kTeamsPassword[] = "example-teams-password";
 constexpr char kWebhookSecret[] = "example-webhook-secret";
 // From examples/channels/signoff.yaml and directory.yaml.
 constexpr char kAppId[] = "00000000-0000-0000-0000-000000000000";
+constexpr char kTeamsConversation[] =
+    "19:0000000000000000000000000000000@thread.tacv2";
 constexpr char kOlgaSlack[] = "U07OLGA0001";
 constexpr char kRosaTeams[] = "7d0e5a94-1c3b-4f6a-8e27-b9d4c1a06e11";
+// The ids the fake gives the Slack message and the Teams card posted to it.
+constexpr char kSlackTs[] = "1700000000.000100";
+constexpr char kTeamsActivity[] = "1700000000001";
 
-// One HTTP request the fake received.
-struct Seen {
-  std::string method;
-  std::string path;
-  httplib::Headers headers;
-  std::string body;
-
-  std::string Header(const std::string& name) const {
-    auto it = headers.find(name);
-    return it == headers.end() ? std::string() : it->second;
-  }
-  json Json() const { return json::parse(body, nullptr, false); }
-};
-
-// Slack's Web API, the Bot Framework's token endpoint and Bot Connector,
-// Slack's response_url and the ticketing webhook, on one loopback port.
-class FakePlatforms {
- public:
-  FakePlatforms() {
-    auto record = [this](const httplib::Request& request) {
-      std::lock_guard lock(mu_);
-      seen_.push_back(
-          {request.method, request.path, request.headers, request.body});
-    };
-    auto answer = [](httplib::Response& response, const json& body) {
-      response.set_content(body.dump(), "application/json");
-    };
-    server_.Post("/slack/api/chat.postMessage",
-                 [=](const httplib::Request& q, httplib::Response& r) {
-                   record(q);
-                   answer(r, {{"ok", true},
-                              {"channel", "C0SECRETS"},
-                              {"ts", "1700000000.000100"}});
-                 });
-    server_.Post("/slack/api/chat.update",
-                 [=](const httplib::Request& q, httplib::Response& r) {
-                   record(q);
-                   answer(r, {{"ok", true},
-                              {"channel", "C0SECRETS"},
-                              {"ts", "1700000000.000100"}});
-                 });
-    server_.Post("/slack/response",
-                 [=](const httplib::Request& q, httplib::Response& r) {
-                   record(q);
-                   r.set_content("ok", "text/plain");
-                 });
-    server_.Post("/teams/token",
-                 [=](const httplib::Request& q, httplib::Response& r) {
-                   record(q);
-                   answer(r, {{"token_type", "Bearer"},
-                              {"expires_in", 3600},
-                              {"access_token", "bot-access-token"}});
-                 });
-    server_.Post(R"(/teams/v3/conversations/(.+)/activities)",
-                 [=](const httplib::Request& q, httplib::Response& r) {
-                   record(q);
-                   answer(r, {{"id", "1700000000001"}});
-                 });
-    server_.Put(R"(/teams/v3/conversations/(.+)/activities/(.+))",
-                [=](const httplib::Request& q, httplib::Response& r) {
-                  record(q);
-                  answer(r, {{"id", "1700000000001"}});
-                });
-    server_.Post("/hook", [=](const httplib::Request& q, httplib::Response& r) {
-      record(q);
-      r.set_content("", "text/plain");
-    });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-  }
-  ~FakePlatforms() {
-    server_.stop();
-    if (thread_.joinable()) thread_.join();
-  }
-
-  int port() const { return port_; }
-  std::string url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-  }
-
-  // The requests received so far whose path starts with `prefix`.
-  std::vector<Seen> Received(const std::string& prefix) const {
-    std::lock_guard lock(mu_);
-    std::vector<Seen> out;
-    for (const Seen& s : seen_) {
-      if (s.path.rfind(prefix, 0) == 0) out.push_back(s);
+// The answers of one fake for Slack's Web API (/slack/api) and
+// response_url (/slack/response), the Bot Framework's token endpoint and
+// Bot Connector (/teams) and the ticketing webhook (/hook); 404 for
+// anything else.
+RecordingServer::Answer Platforms(const RecordedRequest& request) {
+  static const std::regex kNewActivity(
+      "/teams/v3/conversations/(.+)/activities");
+  static const std::regex kActivity(
+      "/teams/v3/conversations/(.+)/activities/(.+)");
+  const std::string& path = request.path;
+  if (request.method == "PUT") {
+    if (std::regex_match(path, kActivity)) {
+      return {200, json({{"id", kTeamsActivity}}).dump()};
     }
-    return out;
-  }
-
-  // Waits up to 30 s for a request under `prefix` that `match` accepts.
-  std::optional<Seen> WaitFor(
-      const std::string& prefix, const std::function<bool(const Seen&)>& match =
-                                     [](const Seen&) { return true; }) const {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (std::chrono::steady_clock::now() < deadline) {
-      for (const Seen& s : Received(prefix)) {
-        if (match(s)) return s;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  } else if (request.method == "POST") {
+    if (path == "/slack/api/chat.postMessage" ||
+        path == "/slack/api/chat.update") {
+      return {200,
+              json({{"ok", true}, {"channel", "C0SECRETS"}, {"ts", kSlackTs}})
+                  .dump()};
     }
-    return std::nullopt;
+    if (path == "/slack/response") return {200, "ok", "text/plain"};
+    if (path == "/teams/token") {
+      return {200, json({{"token_type", "Bearer"},
+                         {"expires_in", 3600},
+                         {"access_token", "bot-access-token"}})
+                       .dump()};
+    }
+    if (std::regex_match(path, kNewActivity)) {
+      return {200, json({{"id", kTeamsActivity}}).dump()};
+    }
+    if (path == "/hook") return {200, "", "text/plain"};
   }
-
- private:
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
-  mutable std::mutex mu_;
-  std::vector<Seen> seen_;
-};
-
-// A token as the Bot Framework sends with an activity.
-std::string BotFrameworkJwt(EVP_PKEY* key) {
-  const int64_t now = std::time(nullptr);
-  return Rs256Token(
-      key, {{"alg", "RS256"}, {"typ", "JWT"}, {"kid", "example-test-key"}},
-      {{"iss", "https://api.botframework.com"},
-       {"aud", kAppId},
-       {"nbf", now - 5},
-       {"exp", now + 600}});
+  return {404, "", "text/plain"};
 }
 
-std::string FormEncode(const std::string& text) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
-// A click on a Slack button, as Slack posts it to the interactions URL.
-std::string SlackClickBody(const std::string& user, const std::string& action,
-                           const std::string& request_id,
-                           const std::string& response_url) {
-  json payload = {{"type", "block_actions"},
-                  {"user", {{"id", user}, {"team_id", "T0EXAMPLE"}}},
-                  {"team", {{"id", "T0EXAMPLE"}}},
-                  {"channel", {{"id", "C0SECRETS"}}},
-                  {"container",
-                   {{"type", "message"},
-                    {"channel_id", "C0SECRETS"},
-                    {"message_ts", "1700000000.000100"}}},
-                  {"response_url", response_url},
-                  {"actions", json::array({{{"type", "button"},
-                                            {"block_id", "signoff_vote"},
-                                            {"action_id", action},
-                                            {"value", request_id}}})}};
-  return "payload=" + FormEncode(payload.dump());
-}
-
-httplib::Headers SlackSignature(const std::string& body) {
-  const std::string timestamp = std::to_string(std::time(nullptr));
-  const std::string signature =
-      "v0=" + crypto::HexEncode(crypto::HmacSha256(
-                  kSlackSigningSecret, "v0:" + timestamp + ":" + body));
-  return {{"X-Slack-Request-Timestamp", timestamp},
-          {"X-Slack-Signature", signature}};
+// Waits up to 30 s for a request under `prefix` that `fake` answered (200)
+// and `match` accepts.
+std::optional<RecordedRequest> WaitFor(
+    const RecordingServer& fake, const std::string& prefix,
+    const std::function<bool(const RecordedRequest&)>& match =
+        [](const RecordedRequest&) { return true; }) {
+  return fake.WaitFor(
+      [&](const RecordedRequest& request) {
+        return request.status == 200 && request.path.rfind(prefix, 0) == 0 &&
+               match(request);
+      },
+      std::chrono::seconds(30));
 }
 
 bool HasActionsBlock(const json& slack_message) {
@@ -227,71 +109,14 @@ bool HasActionsBlock(const json& slack_message) {
   return false;
 }
 
-// `signoff serve` on `config` with the example's environment variables;
-// stderr goes to `log`.
-class Serve {
- public:
-  Serve(const std::string& config, const std::string& log) : log_(log) {
-    WriteFileOrDie(log, "");
-    pid_ = fork();
-    if (pid_ == 0) {
-      int fd = open(log.c_str(), O_WRONLY | O_TRUNC, 0600);
-      dup2(fd, 2);
-      close(fd);
-      ExecSignoff({"serve", "--config", config},
-                  {{"SLACK_BOT_TOKEN", kSlackToken},
-                   {"SLACK_SIGNING_SECRET", kSlackSigningSecret},
-                   {"TEAMS_APP_PASSWORD", kTeamsPassword},
-                   {"TICKETS_WEBHOOK_SECRET", kWebhookSecret}});
-    }
-  }
-  ~Serve() {
-    if (pid_ > 0 && !exited_) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  std::string Log() const { return ReadFileOrDie(log_); }
-  std::string WaitForLog(const std::string& pattern) const {
-    std::regex re(pattern);
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (std::chrono::steady_clock::now() < deadline) {
-      std::smatch match;
-      std::string log = Log();
-      if (std::regex_search(log, match, re)) {
-        return match.size() > 1 ? match[1].str() : match[0].str();
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return "";
-  }
-  int Stop() {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    exited_ = true;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-
- private:
-  std::string log_;
-  pid_t pid_ = -1;
-  bool exited_ = false;
-};
-
 class ExamplesChannelsTest : public ::testing::Test {
  protected:
-  ExamplesChannelsTest() {
-    char pattern[] = "/tmp/signoff-channels-example-XXXXXX";
-    if (mkdtemp(pattern) != nullptr) dir_ = pattern;
-  }
-  ~ExamplesChannelsTest() override {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
+  ExamplesChannelsTest() : dir_("signoff-channels-example") {
+    fake_.SetHandler(Platforms);
   }
 
-  // The example's signoff.yaml in dir_, its outbound URLs at `fake`.
-  std::string Config(const FakePlatforms& fake) {
+  // The example's signoff.yaml in dir_, its outbound URLs at fake_.
+  std::string Config() {
     const std::string example = SourceDir() + "/examples/channels";
     std::string yaml = ReadFileOrDie(example + "/signoff.yaml");
     auto replace = [&](const std::string& pattern, const std::string& with) {
@@ -306,12 +131,12 @@ class ExamplesChannelsTest : public ::testing::Test {
             "\ndirectory: " + example + "/directory.yaml");
     replace("(\n *)signing_secret_env: SLACK_SIGNING_SECRET",
             "$1signing_secret_env: SLACK_SIGNING_SECRET$1api_base: \"" +
-                fake.url("/slack/api") + "\"");
+                fake_.url("/slack/api") + "\"");
     replace("(\n *)service_url: \"[^\"]*\"",
-            "$1service_url: \"" + fake.url("/teams") + "\"$1token_url: \"" +
-                fake.url("/teams/token") + "\"");
+            "$1service_url: \"" + fake_.url("/teams") + "\"$1token_url: \"" +
+                fake_.url("/teams/token") + "\"");
     replace("(\n *)url: \"https://tickets[^\"]*\"",
-            "$1url: \"" + fake.url("/hook") + "\"");
+            "$1url: \"" + fake_.url("/hook") + "\"");
     std::istringstream lines(yaml);
     for (std::string line; std::getline(lines, line);) {
       const std::string setting = line.substr(0, line.find('#'));
@@ -320,21 +145,26 @@ class ExamplesChannelsTest : public ::testing::Test {
     }
     // What https://login.botframework.com/v1/.well-known/keys serves, with
     // our test key in it.
-    WriteFileOrDie(dir_ + "/botframework-keys.json",
+    WriteFileOrDie(dir_.path() + "/botframework-keys.json",
                    JwksText({RsaJwk(key_.get(), "example-test-key")}));
-    WriteFileOrDie(dir_ + "/signoff.yaml", yaml);
-    return dir_ + "/signoff.yaml";
+    WriteFileOrDie(dir_.path() + "/signoff.yaml", yaml);
+    return dir_.path() + "/signoff.yaml";
   }
 
-  std::string dir_;
+  TempDir dir_;
   RsaKey key_ = NewRsaKey();
+  RecordingServer fake_;
 };
 
 TEST_F(ExamplesChannelsTest,
        TheExampleDeliversToAllThreeChannelsAndTakesVotes) {
-  FakePlatforms fake;
-  ASSERT_GT(fake.port(), 0);
-  Serve server(Config(fake), dir_ + "/serve.log");
+  ASSERT_FALSE(dir_.path().empty());
+  ASSERT_GT(fake_.port(), 0);
+  ServeProcess server(Config(), dir_.path() + "/serve.log",
+                      {{"SLACK_BOT_TOKEN", kSlackToken},
+                       {"SLACK_SIGNING_SECRET", kSlackSigningSecret},
+                       {"TEAMS_APP_PASSWORD", kTeamsPassword},
+                       {"TICKETS_WEBHOOK_SECRET", kWebhookSecret}});
   const std::string port =
       server.WaitForLog("serving on 127\\.0\\.0\\.1:(\\d+)");
   ASSERT_FALSE(port.empty()) << server.Log();
@@ -369,7 +199,8 @@ TEST_F(ExamplesChannelsTest,
 
   // Slack: posted to the policy's routing target with the bot token, with
   // Approve / Reject buttons for this request.
-  std::optional<Seen> post = fake.WaitFor("/slack/api/chat.postMessage");
+  std::optional<RecordedRequest> post =
+      WaitFor(fake_, "/slack/api/chat.postMessage");
   ASSERT_TRUE(post) << server.Log();
   EXPECT_EQ(post->Header("Authorization"),
             std::string("Bearer ") + kSlackToken);
@@ -379,7 +210,7 @@ TEST_F(ExamplesChannelsTest,
   EXPECT_EQ(message["metadata"]["event_payload"]["request_id"], id);
 
   // Webhook: signed, with an idempotency key, the payload of channel.h.
-  std::optional<Seen> hook = fake.WaitFor("/hook");
+  std::optional<RecordedRequest> hook = WaitFor(fake_, "/hook");
   ASSERT_TRUE(hook) << server.Log();
   const std::string timestamp = hook->Header("X-Signoff-Timestamp");
   EXPECT_EQ(hook->Header("X-Signoff-Signature"),
@@ -393,7 +224,7 @@ TEST_F(ExamplesChannelsTest,
 
   // Teams: a client-credentials token for the app, then the card posted to
   // the configured conversation.
-  std::optional<Seen> token = fake.WaitFor("/teams/token");
+  std::optional<RecordedRequest> token = WaitFor(fake_, "/teams/token");
   ASSERT_TRUE(token) << server.Log();
   EXPECT_NE(token->body.find("grant_type=client_credentials"),
             std::string::npos);
@@ -401,7 +232,8 @@ TEST_F(ExamplesChannelsTest,
             std::string::npos);
   EXPECT_NE(token->body.find(std::string("client_secret=") + kTeamsPassword),
             std::string::npos);
-  std::optional<Seen> card = fake.WaitFor("/teams/v3/conversations/");
+  std::optional<RecordedRequest> card =
+      WaitFor(fake_, "/teams/v3/conversations/");
   ASSERT_TRUE(card) << server.Log();
   EXPECT_EQ(card->method, "POST");
   EXPECT_NE(card->path.find("thread.tacv2"), std::string::npos) << card->path;
@@ -414,26 +246,28 @@ TEST_F(ExamplesChannelsTest,
   EXPECT_EQ(content["actions"][0]["verb"], "approve");
   EXPECT_EQ(content["actions"][1]["verb"], "reject");
 
+  // A signed click on Approve by the Slack user `user`.
+  auto approve_in_slack = [&](const std::string& user) {
+    const SlackClick click =
+        SignedSlackClick(kSlackSigningSecret, user, "signoff_approve", id,
+                         fake_.url("/slack/response"));
+    return client.Post("/v1/channels/slack/interactions", click.Headers(),
+                       click.body, "application/x-www-form-urlencoded");
+  };
+
   // A click from a Slack user the directory does not know: 200, refused,
   // told privately through response_url, audited.
-  const std::string stranger_body = SlackClickBody(
-      "U0STRANGER", "signoff_approve", id, fake.url("/slack/response"));
-  httplib::Result stranger = client.Post(
-      "/v1/channels/slack/interactions", SlackSignature(stranger_body),
-      stranger_body, "application/x-www-form-urlencoded");
+  httplib::Result stranger = approve_in_slack("U0STRANGER");
   ASSERT_TRUE(stranger);
   EXPECT_EQ(stranger->status, 200) << stranger->body;
-  std::optional<Seen> private_note = fake.WaitFor("/slack/response");
+  std::optional<RecordedRequest> private_note =
+      WaitFor(fake_, "/slack/response");
   ASSERT_TRUE(private_note);
   EXPECT_EQ(private_note->Json()["response_type"], "ephemeral");
 
   // olga, a secret owner, approves from Slack: acknowledged at once, her
   // vote counted in the background.
-  const std::string olga_body = SlackClickBody(kOlgaSlack, "signoff_approve",
-                                               id, fake.url("/slack/response"));
-  httplib::Result olga =
-      client.Post("/v1/channels/slack/interactions", SlackSignature(olga_body),
-                  olga_body, "application/x-www-form-urlencoded");
+  httplib::Result olga = approve_in_slack(kOlgaSlack);
   ASSERT_TRUE(olga);
   EXPECT_EQ(olga->status, 200) << olga->body;
   bool counted = false;
@@ -451,21 +285,14 @@ TEST_F(ExamplesChannelsTest,
 
   // rosa, a security reviewer, approves from Teams: the answer is the card
   // of the approved request, without buttons.
-  json invoke = {{"type", "invoke"},
-                 {"name", "adaptiveCard/action"},
-                 {"from", {{"id", "29:rosa"}, {"aadObjectId", kRosaTeams}}},
-                 {"conversation",
-                  {{"id", "19:0000000000000000000000000000000@thread.tacv2"}}},
-                 {"replyToId", "1700000000001"},
-                 {"value",
-                  {{"action",
-                    {{"type", "Action.Execute"},
-                     {"verb", "approve"},
-                     {"data", {{"request_id", id}}}}}}}};
+  const std::string bot_token =
+      BotFrameworkToken(key_.get(), "example-test-key", kAppId);
   httplib::Result rosa =
       client.Post("/v1/channels/teams/activities",
-                  {{"Authorization", "Bearer " + BotFrameworkJwt(key_.get())}},
-                  invoke.dump(), "application/json");
+                  {{"Authorization", "Bearer " + bot_token}},
+                  TeamsInvoke(kRosaTeams, "approve", id, kTeamsConversation,
+                              kTeamsActivity),
+                  "application/json");
   ASSERT_TRUE(rosa);
   ASSERT_EQ(rosa->status, 200) << rosa->body;
   json answer = json::parse(rosa->body);
@@ -482,12 +309,14 @@ TEST_F(ExamplesChannelsTest,
 
   // The Slack post is edited in place and ends without buttons (only a
   // final request has none); the webhook hears the outcome.
-  EXPECT_TRUE(fake.WaitFor("/slack/api/chat.update", [](const Seen& s) {
-    json m = s.Json();
-    return m["ts"] == "1700000000.000100" && !HasActionsBlock(m);
-  })) << server.Log();
-  EXPECT_TRUE(fake.WaitFor("/hook", [](const Seen& s) {
-    return s.Json()["event"] == "request.approved";
+  EXPECT_TRUE(WaitFor(fake_, "/slack/api/chat.update",
+                      [](const RecordedRequest& update) {
+                        json m = update.Json();
+                        return m["ts"] == kSlackTs && !HasActionsBlock(m);
+                      }))
+      << server.Log();
+  EXPECT_TRUE(WaitFor(fake_, "/hook", [](const RecordedRequest& outcome) {
+    return outcome.Json()["event"] == "request.approved";
   })) << server.Log();
 
   // The audit log: every delivery, and the refused callbacks with reasons.
@@ -520,7 +349,8 @@ TEST_F(ExamplesChannelsTest,
   EXPECT_EQ(refusals, (std::set<std::string>{"missing_signature", "bad_token",
                                              "unmapped_user"}));
 
-  EXPECT_EQ(server.Stop(), 0) << server.Log();
+  server.Signal(SIGTERM);
+  EXPECT_EQ(server.Wait(), 0) << server.Log();
 }
 
 }  // namespace

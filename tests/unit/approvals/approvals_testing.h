@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "runtime/approvals/service.h"
@@ -232,6 +234,18 @@ class ApprovalsTest : public ::testing::Test {
       }
     }
     return last;
+  }
+
+  // Approving `id` as `who` fails with `code`, and the refusal is the last
+  // audit entry of `id`: vote.refused by `who` for `reason`.
+  void ExpectRefused(const std::string& id, std::string_view who,
+                     absl::StatusCode code, std::string_view reason) {
+    absl::StatusOr<VoteResult> vote = Approve(id, who);
+    EXPECT_EQ(vote.status().code(), code) << who << ": " << vote.status();
+    audit::AuditEntry last = LastAudit(id);
+    EXPECT_EQ(last.type, "vote.refused");
+    EXPECT_EQ(last.actor, who);
+    EXPECT_EQ(last.data["reason"], reason) << last.data.dump();
   }
 
   void ExpectAuditVerifies() {

@@ -317,17 +317,6 @@ class EscalationTest : public ApprovalsTest {
     ASSERT_TRUE(consumed.ok()) << consumed.status();
   }
 
-  // The vote is refused as `reason`, and audited so.
-  void ExpectRefused(const std::string& id, std::string_view who,
-                     absl::StatusCode code, std::string_view reason) {
-    absl::StatusOr<VoteResult> vote = Approve(id, who);
-    EXPECT_EQ(vote.status().code(), code) << who << ": " << vote.status();
-    audit::AuditEntry last = LastAudit(id);
-    EXPECT_EQ(last.type, "vote.refused");
-    EXPECT_EQ(last.actor, who);
-    EXPECT_EQ(last.data["reason"], reason) << last.data.dump();
-  }
-
   std::mutex mu_;
   std::vector<Told> told_;     // guarded by mu_
   std::string fail_on_;        // guarded by mu_

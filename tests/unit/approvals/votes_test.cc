@@ -25,19 +25,7 @@ constexpr char kDeploy[] =
 constexpr char kSilence[] =
     R"({"action": "pager.silence", "params": {"minutes": 30}})";
 
-class VotesTest : public ApprovalsTest {
- protected:
-  // The vote's status code, and the reason its refusal was audited with.
-  void ExpectRefused(const std::string& id, std::string_view who,
-                     absl::StatusCode code, std::string_view reason) {
-    absl::StatusOr<VoteResult> vote = Approve(id, who);
-    EXPECT_EQ(vote.status().code(), code) << who << ": " << vote.status();
-    audit::AuditEntry last = LastAudit(id);
-    EXPECT_EQ(last.type, "vote.refused");
-    EXPECT_EQ(last.actor, who);
-    EXPECT_EQ(last.data["reason"], reason) << last.data.dump();
-  }
-};
+class VotesTest : public ApprovalsTest {};
 
 TEST_F(VotesTest, RequesterCannotApproveItsOwnRequest) {
   std::string id = Pending("bob", kMigrate);  // bob is in sre

@@ -2,15 +2,14 @@
 
 #include <httplib.h>
 
-#include <chrono>
 #include <mutex>
 #include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "gtest/gtest.h"
 #include "runtime/channels/signatures.h"
+#include "tests/testing/loopback_server.h"
 
 namespace signoff::channels {
 namespace {
@@ -54,8 +53,8 @@ TEST(ClassifyTest, RetriesWhatMayPassLater) {
 class Receiver {
  public:
   explicit Receiver(int failures) : failures_(failures) {
-    server_.Post("/hook", [this](const httplib::Request& req,
-                                 httplib::Response& res) {
+    server_.server().Post("/hook", [this](const httplib::Request& req,
+                                          httplib::Response& res) {
       std::lock_guard lock(mu_);
       const std::string ts = req.get_header_value("X-Signoff-Timestamp");
       signature_ok_.push_back(
@@ -67,19 +66,9 @@ class Receiver {
       bodies_.push_back(req.body);
       res.status = static_cast<int>(keys_.size()) <= failures_ ? 503 : 200;
     });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
+    EXPECT_TRUE(server_.Start());
   }
-  ~Receiver() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string url() const {
-    return "http://127.0.0.1:" + std::to_string(port_) + "/hook";
-  }
+  std::string url() const { return server_.url("/hook"); }
   std::vector<std::string> keys() {
     std::lock_guard lock(mu_);
     return keys_;
@@ -90,13 +79,11 @@ class Receiver {
   }
 
  private:
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
   const int failures_;
   std::mutex mu_;
   std::vector<std::string> keys_, bodies_;
   std::vector<bool> signature_ok_;
+  testing::LoopbackServer server_;  // last: stopped before the rest goes
 };
 
 TEST(PostWebhookTest, SignedWithTheSameIdempotencyKeyOnEveryAttempt) {
@@ -122,11 +109,7 @@ TEST(PostWebhookTest, SignedWithTheSameIdempotencyKeyOnEveryAttempt) {
 }
 
 TEST(PostWebhookTest, NoReceiverIsARetryABadUrlIsRejected) {
-  int port = 0;
-  {
-    httplib::Server closed;
-    port = closed.bind_to_any_port("127.0.0.1");
-  }  // bound, never listening, closed: connections are refused
+  const int port = testing::RefusingLoopbackPort();
   DeliveryResult refused = PostWebhook(
       {"http://127.0.0.1:" + std::to_string(port) + "/hook", "{}", "k"}, "s", 1,
       /*timeout_ms=*/500);

@@ -22,6 +22,7 @@
 #include "runtime/channels/signatures.h"
 #include "runtime/channels/webhook.h"
 #include "runtime/store/sqlite_store.h"
+#include "tests/testing/loopback_server.h"
 #include "tests/testing/temp_dir.h"
 
 namespace signoff::channels {
@@ -40,7 +41,7 @@ class Receiver {
  public:
   explicit Receiver(int fail_first = 0, int delay_ms = 0, int status = 500)
       : fail_first_(fail_first), delay_ms_(delay_ms), status_(status) {
-    server_.Post(
+    server_.server().Post(
         "/hook", [this](const httplib::Request& req, httplib::Response& res) {
           if (delay_ms_ > 0)
             std::this_thread::sleep_for(milliseconds(delay_ms_));
@@ -65,17 +66,9 @@ class Receiver {
           order_.push_back(json::parse(req.body));
           res.status = 200;
         });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::sleep_for(milliseconds(1));
+    EXPECT_TRUE(server_.Start());
   }
-  ~Receiver() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string url() const {
-    return "http://127.0.0.1:" + std::to_string(port_) + "/hook";
-  }
+  std::string url() const { return server_.url("/hook"); }
   int calls() {
     std::lock_guard<std::mutex> lock(mu_);
     return calls_;
@@ -97,14 +90,12 @@ class Receiver {
   const int fail_first_;
   const int delay_ms_;
   const int status_;
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
   std::mutex mu_;
   int calls_ = 0;
   int bad_signatures_ = 0;
   std::map<std::string, int> accepted_;
   std::vector<json> order_;
+  testing::LoopbackServer server_;  // last: stopped before the rest goes
 };
 
 class OutboxTest : public ::testing::Test {
@@ -347,11 +338,7 @@ TEST_F(OutboxTest, LeasesOfADeadProcessAreRetriedAtOnceAndAudited) {
 
 TEST_F(OutboxTest, UnreachableReceiverIsRetriedNotLost) {
   // A port nobody listens on: connection refused, retried, then dead.
-  int port = 0;
-  {
-    httplib::Server probe;
-    port = probe.bind_to_any_port("127.0.0.1");
-  }
+  const int port = testing::RefusingLoopbackPort();
   Submit("r1", {"hook"});
   std::vector<std::unique_ptr<Channel>> channels;
   channels.push_back(std::make_unique<WebhookChannel>(WebhookOptions{

@@ -5,27 +5,25 @@
 #include "runtime/channels/slack.h"
 
 #include <httplib.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <cctype>
-#include <chrono>
 #include <deque>
 #include <map>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/testing/chat_platforms.h"
+#include "tests/testing/loopback_server.h"
 
 namespace signoff::channels {
 namespace {
 
 using nlohmann::json;
+using testing::AllText;
 
 constexpr char kToken[] = "xoxb-test-token";
 constexpr char kRequestId[] = "r_123";
@@ -102,28 +100,6 @@ json FinalPayload(std::string_view status, std::string_view resolved_by) {
   return payload;
 }
 
-// Every "text" string in `value`, one a line.
-void CollectText(const json& value, std::string& out) {
-  if (value.is_object()) {
-    for (const auto& [key, item] : value.items()) {
-      if (key == "text" && item.is_string()) {
-        out += item.get<std::string>();
-        out += "\n";
-      } else {
-        CollectText(item, out);
-      }
-    }
-  } else if (value.is_array()) {
-    for (const json& item : value) CollectText(item, out);
-  }
-}
-
-std::string AllText(const json& message) {
-  std::string out;
-  CollectText(message, out);
-  return out;
-}
-
 std::vector<json> BlocksOfType(const json& message, std::string_view type) {
   std::vector<json> out;
   if (!message.contains("blocks") || !message["blocks"].is_array()) return out;
@@ -142,19 +118,19 @@ bool IsPlainText(const json& object, size_t max) {
 
 // The Approve / Reject buttons: present with the request id and a confirm
 // dialog while pending, absent otherwise.
-testing::AssertionResult HasButtons(const json& message, bool pending,
-                                    std::string_view request_id) {
+::testing::AssertionResult HasButtons(const json& message, bool pending,
+                                      std::string_view request_id) {
   const std::vector<json> actions = BlocksOfType(message, "actions");
   if (!pending) {
-    if (actions.empty()) return testing::AssertionSuccess();
-    return testing::AssertionFailure() << "buttons on a final request";
+    if (actions.empty()) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << "buttons on a final request";
   }
   if (actions.size() != 1) {
-    return testing::AssertionFailure() << actions.size() << " actions blocks";
+    return ::testing::AssertionFailure() << actions.size() << " actions blocks";
   }
   const json& elements = actions[0]["elements"];
   if (!elements.is_array() || elements.size() != 2) {
-    return testing::AssertionFailure() << "not two buttons: " << elements;
+    return ::testing::AssertionFailure() << "not two buttons: " << elements;
   }
   const std::pair<std::string, std::string> expected[] = {
       {"signoff_approve", "primary"}, {"signoff_reject", "danger"}};
@@ -165,21 +141,21 @@ testing::AssertionResult HasButtons(const json& message, bool pending,
         button.value("style", "") != expected[i].second ||
         button.value("value", "") != request_id ||
         !IsPlainText(button.value("text", json()), 75)) {
-      return testing::AssertionFailure() << "bad button " << button;
+      return ::testing::AssertionFailure() << "bad button " << button;
     }
     const json confirm = button.value("confirm", json());
     if (!IsPlainText(confirm.value("title", json()), 100) ||
         !IsPlainText(confirm.value("text", json()), 300) ||
         !IsPlainText(confirm.value("confirm", json()), 30) ||
         !IsPlainText(confirm.value("deny", json()), 30)) {
-      return testing::AssertionFailure() << "bad confirm " << confirm;
+      return ::testing::AssertionFailure() << "bad confirm " << confirm;
     }
   }
   if (elements[0]["text"]["text"] != "Approve" ||
       elements[1]["text"]["text"] != "Reject") {
-    return testing::AssertionFailure() << "button labels " << elements;
+    return ::testing::AssertionFailure() << "button labels " << elements;
   }
-  return testing::AssertionSuccess();
+  return ::testing::AssertionSuccess();
 }
 
 // What breaks Slack's Block Kit limits in `message`; "" when nothing.
@@ -252,24 +228,14 @@ class FakeSlack {
     auto handler = [this](const httplib::Request& req, httplib::Response& res) {
       Handle(req, res);
     };
-    server_.Post("/api/chat.postMessage", handler);
-    server_.Post("/api/chat.update", handler);
-    server_.Post("/respond", handler);
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-  }
-  ~FakeSlack() {
-    server_.stop();
-    thread_.join();
+    server_.server().Post("/api/chat.postMessage", handler);
+    server_.server().Post("/api/chat.update", handler);
+    server_.server().Post("/respond", handler);
+    EXPECT_TRUE(server_.Start());
   }
 
-  std::string base() const {
-    return "http://127.0.0.1:" + std::to_string(port_);
-  }
-  std::string api_base() const { return base() + "/api"; }
+  std::string base() const { return server_.url(); }
+  std::string api_base() const { return server_.url("/api"); }
 
   // The next answer on `path` (then the default ones again).
   void Script(const std::string& path, int status, std::string body,
@@ -351,31 +317,12 @@ class FakeSlack {
     res.set_content(answer.body, "application/json");
   }
 
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
   std::mutex mu_;
   std::map<std::string, std::deque<Answer>> scripted_;
   std::vector<Call> calls_;
   std::string problems_;
+  testing::LoopbackServer server_;  // last: stopped before the rest goes
 };
-
-// A loopback port nothing listens on.
-int ClosedPort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  socklen_t length = sizeof(address);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    close(fd);
-    return 1;
-  }
-  close(fd);
-  return ntohs(address.sin_port);
-}
 
 Notification MessageOf(const json& payload) {
   Notification message;
@@ -785,7 +732,8 @@ TEST(SlackChannelTest, ARefusedConnectionIsRetried) {
   SlackOptions options;
   options.name = "sre_room";
   options.api_base =
-      "http://127.0.0.1:" + std::to_string(ClosedPort()) + "/api/";
+      "http://127.0.0.1:" + std::to_string(testing::RefusingLoopbackPort()) +
+      "/api/";
   options.token = kToken;
   options.channel = "C1";
   options.timeout_ms = 1000;
@@ -928,11 +876,13 @@ TEST(SlackResponseTest, FailuresAreUnavailable) {
   fake.Script("/respond", 500, "");
   EXPECT_EQ(PostSlackResponse(fake.base() + "/respond", "x").code(),
             absl::StatusCode::kUnavailable);
-  EXPECT_EQ(PostSlackResponse(
-                "http://127.0.0.1:" + std::to_string(ClosedPort()) + "/respond",
-                "x", 1000)
-                .code(),
-            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(
+      PostSlackResponse("http://127.0.0.1:" +
+                            std::to_string(testing::RefusingLoopbackPort()) +
+                            "/respond",
+                        "x", 1000)
+          .code(),
+      absl::StatusCode::kUnavailable);
   EXPECT_EQ(PostSlackResponse("not a url", "x").code(),
             absl::StatusCode::kInvalidArgument);
 }

@@ -8,7 +8,6 @@
 #include <httplib.h>
 
 #include <atomic>
-#include <chrono>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -19,6 +18,7 @@
 
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/testing/loopback_server.h"
 
 namespace signoff::channels {
 namespace {
@@ -195,8 +195,9 @@ class FakeTeams {
   };
 
   FakeTeams() {
-    server_.Post("/token", [this](const httplib::Request& req,
-                                  httplib::Response& res) {
+    httplib::Server& routes = server_.server();
+    routes.Post("/token", [this](const httplib::Request& req,
+                                 httplib::Response& res) {
       std::lock_guard lock(mu_);
       ++token_hits_;
       token_bodies_.push_back(req.body);
@@ -225,28 +226,18 @@ class FakeTeams {
                           .dump(),
                       "application/json");
     });
-    server_.Post(R"(/v3/conversations/([^/]+)/activities)",
-                 [this](const httplib::Request& req, httplib::Response& res) {
-                   Connector("POST", req, res);
-                 });
-    server_.Put(R"(/v3/conversations/([^/]+)/activities/([^/]+))",
+    routes.Post(R"(/v3/conversations/([^/]+)/activities)",
                 [this](const httplib::Request& req, httplib::Response& res) {
-                  Connector("PUT", req, res);
+                  Connector("POST", req, res);
                 });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-  }
-  ~FakeTeams() {
-    server_.stop();
-    thread_.join();
+    routes.Put(R"(/v3/conversations/([^/]+)/activities/([^/]+))",
+               [this](const httplib::Request& req, httplib::Response& res) {
+                 Connector("PUT", req, res);
+               });
+    EXPECT_TRUE(server_.Start());
   }
 
-  std::string url() const {
-    return "http://127.0.0.1:" + std::to_string(port_);
-  }
+  std::string url() const { return server_.url(); }
 
   // The next connector calls answer these statuses instead.
   void FailNext(int status) {
@@ -326,9 +317,6 @@ class FakeTeams {
     res.set_content(json({{"id", call.activity}}).dump(), "application/json");
   }
 
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
   std::mutex mu_;
   int token_status_ = 200;
   int expires_in_ = 3599;
@@ -338,6 +326,7 @@ class FakeTeams {
   std::vector<std::string> token_bodies_;
   std::vector<Call> calls_;
   std::set<std::string> posted_;
+  testing::LoopbackServer server_;  // last: stopped before the rest goes
 };
 
 // Checks an activity the channel sent.
@@ -369,11 +358,6 @@ Notification Message(const json& payload, const std::string& key) {
   message.payload = payload;
   return message;
 }
-
-int RefusedPort() {
-  httplib::Server closed;
-  return closed.bind_to_any_port("127.0.0.1");
-}  // bound, never listening, closed: connections are refused
 
 class TeamsChannelTest : public ::testing::Test {
  protected:
@@ -820,7 +804,7 @@ TEST_F(TeamsChannelTest, BadCredentialsAreRejected) {
 }
 
 TEST_F(TeamsChannelTest, RefusedConnectionsAreRetried) {
-  const int port = RefusedPort();
+  const int port = testing::RefusingLoopbackPort();
   TeamsOptions no_token = Options();
   no_token.token_url = "http://127.0.0.1:" + std::to_string(port) + "/token";
   no_token.timeout_ms = 500;
