@@ -216,8 +216,29 @@ void Outbox::Log(std::string_view line) const {
 }
 
 void Outbox::Loop(Worker& worker) {
-  while (!stop_) {
-    if (DeliverOne(worker)) continue;
+  std::optional<Claimed> claimed;
+  for (;;) {
+    if (!claimed) {
+      if (stop_) return;
+      absl::Status status =
+          store_->Write([&](store::WriteTx& tx) -> absl::Status {
+            absl::StatusOr<std::optional<Claimed>> next = ClaimNext(tx, worker);
+            if (!next.ok()) return next.status();
+            claimed = *std::move(next);
+            return absl::OkStatus();
+          });
+      if (!status.ok()) {
+        claimed.reset();
+        Log(absl::StrCat("outbox ", worker.channel->name(),
+                         ": cannot claim: ", status.ToString()));
+      }
+    }
+    if (claimed) {
+      // A claim is an attempt: it is made even when stopping (bounded by
+      // the channel's timeouts), so no lease is left behind untried.
+      claimed = Deliver(worker, *claimed);
+      continue;
+    }
     // Nothing due: sleep until woken, the next retry this worker scheduled,
     // or the poll interval (messages of other writers, lost wake-ups).
     int64_t wait_ms = options_.poll_ms;
@@ -237,34 +258,30 @@ void Outbox::Loop(Worker& worker) {
   }
 }
 
-bool Outbox::DeliverOne(Worker& worker) {
-  Channel& channel = *worker.channel;
-  const int64_t claimed_at = Now();
-  std::vector<store::OutboxRecord> claimed;
-  std::string ref;
-  absl::Status status = store_->Write([&](store::WriteTx& tx) -> absl::Status {
-    absl::StatusOr<std::vector<store::OutboxRecord>> due =
-        tx.ClaimOutbox(channel.name(), claimed_at, options_.lease_ms, 1);
-    if (!due.ok()) return due.status();
-    claimed = *std::move(due);
-    ref.clear();
-    if (claimed.empty()) return absl::OkStatus();
-    absl::StatusOr<std::string> stored =
-        tx.GetChannelRef(claimed.front().request_id, channel.name());
-    if (stored.ok()) {
-      ref = *std::move(stored);
-    } else if (!absl::IsNotFound(stored.status())) {
-      return stored.status();
-    }
-    return absl::OkStatus();
-  });
-  if (!status.ok()) {
-    Log(absl::StrCat("outbox ", channel.name(),
-                     ": cannot claim: ", status.ToString()));
-    return false;
+absl::StatusOr<std::optional<Outbox::Claimed>> Outbox::ClaimNext(
+    store::WriteTx& tx, Worker& worker) {
+  const std::string& channel = worker.channel->name();
+  absl::StatusOr<std::vector<store::OutboxRecord>> due =
+      tx.ClaimOutbox(channel, Now(), options_.lease_ms, 1);
+  if (!due.ok()) return due.status();
+  if (due->empty()) return std::nullopt;
+  Claimed claimed;
+  claimed.message = std::move(due->front());
+  absl::StatusOr<std::string> stored =
+      tx.GetChannelRef(claimed.message.request_id, channel);
+  if (stored.ok()) {
+    claimed.ref = *std::move(stored);
+  } else if (!absl::IsNotFound(stored.status())) {
+    return stored.status();
   }
-  if (claimed.empty()) return false;
-  const store::OutboxRecord& m = claimed.front();
+  return claimed;
+}
+
+std::optional<Outbox::Claimed> Outbox::Deliver(Worker& worker,
+                                               const Claimed& claimed) {
+  Channel& channel = *worker.channel;
+  const std::string& ref = claimed.ref;
+  const store::OutboxRecord& m = claimed.message;
 
   Notification note;
   note.id = m.id;
@@ -292,7 +309,10 @@ bool Outbox::DeliverOne(Worker& worker) {
   json data = {{"outcome", OutcomeName(result.outcome)},
                {"status", result.status},
                {"detail", result.detail}};
-  status = store_->Write([&](store::WriteTx& tx) -> absl::Status {
+  // The outcome, its audit entry and (unless stopping) the claim of the
+  // next message in one write: one commit per delivery, not two.
+  std::optional<Claimed> next_claim;
+  auto record = [&](store::WriteTx& tx) -> absl::Status {
     if (delivered) {
       if (absl::Status s = tx.MarkOutboxSent(m.id); !s.ok()) return s;
       if (!sent.ref.empty()) {
@@ -320,12 +340,22 @@ bool Outbox::DeliverOne(Worker& worker) {
       failed["next_attempt"] = audit::FormatTimestamp(next);
     }
     return AuditAttempt(tx, m, audit::kTypeNotifyFailed, now, failed);
+  };
+  absl::Status status = store_->Write([&](store::WriteTx& tx) -> absl::Status {
+    next_claim.reset();
+    if (absl::Status s = record(tx); !s.ok()) return s;
+    if (stop_) return absl::OkStatus();
+    absl::StatusOr<std::optional<Claimed>> next = ClaimNext(tx, worker);
+    if (!next.ok()) return next.status();
+    next_claim = *std::move(next);
+    return absl::OkStatus();
   });
   if (!status.ok()) {
-    // The message stays leased and is retried when the lease ends.
+    // The message stays leased and is retried when the lease ends (the
+    // receiver drops the repeat by its idempotency key).
     Log(absl::StrCat("outbox ", channel.name(), ": cannot record attempt ",
                      m.attempts, " of ", m.id, ": ", status.ToString()));
-    return false;
+    return std::nullopt;
   }
   if (next > 0) {
     const int64_t earliest = worker.next_retry.load();
@@ -343,7 +373,7 @@ bool Outbox::DeliverOne(Worker& worker) {
                        ") is in the dead letter: ", result.detail));
     }
   }
-  return true;
+  return next_claim;
 }
 
 }  // namespace signoff::channels

@@ -43,6 +43,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -130,9 +131,19 @@ class Outbox {
     std::thread thread;
   };
 
+  // A message claimed for one attempt and its channel's reference.
+  struct Claimed {
+    store::OutboxRecord message;
+    std::string ref;
+  };
+
   void Loop(Worker& worker);
-  // Claims and delivers one message; false when none was due.
-  bool DeliverOne(Worker& worker);
+  // In `tx`: claims the oldest due message of the worker's channel.
+  absl::StatusOr<std::optional<Claimed>> ClaimNext(store::WriteTx& tx,
+                                                   Worker& worker);
+  // Sends `claimed` and records the outcome; in the same write claims the
+  // next due message (unless stopping) and returns it.
+  std::optional<Claimed> Deliver(Worker& worker, const Claimed& claimed);
   int64_t Now() const;
   uint64_t Random();
   void Log(std::string_view line) const;
