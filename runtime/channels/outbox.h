@@ -20,6 +20,9 @@
 //                 Retry-After);                      notify.failed
 //   rejected, or retry after the last attempt
 //              -> dead (the dead letter);            notify.failed, dead
+// The same write claims the worker's next message, so a delivery costs one
+// commit. A claim is always attempted, also when stopping (Stop waits for
+// it), so a lease only outlives a process that died.
 // Each message carries its idempotency key on every attempt (the webhook's
 // Idempotency-Key header, Slack message metadata, Teams channelData), so a
 // receiver can drop a repeat after a crash between its answer and our
