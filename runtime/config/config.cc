@@ -189,10 +189,9 @@ class ConfigParser {
           if (key == "attempts") {
             return reader_.Int(value, dotted, 1, 100, out.attempts);
           }
-          int64_t& slot = key == "backoff_ms" ? out.backoff_ms
-                                              : out.max_backoff_ms;
-          return reader_.Int(value, dotted, 1, int64_t{24} * 3600 * 1000,
-                             slot);
+          int64_t& slot =
+              key == "backoff_ms" ? out.backoff_ms : out.max_backoff_ms;
+          return reader_.Int(value, dotted, 1, int64_t{24} * 3600 * 1000, slot);
         });
     if (!status.ok()) return status;
     if (out.max_backoff_ms < out.backoff_ms) {

@@ -121,10 +121,12 @@ TEST(ConfigTest, ChannelDeliveryAndRouting) {
   EXPECT_EQ(config->delivery.attempts, 3);
   EXPECT_EQ(config->delivery.backoff_ms, 50);
   EXPECT_EQ(config->delivery.max_backoff_ms, 400);
-  EXPECT_EQ(std::get<SlackChannel>(config->channels.at("room").settings).channel,
-            "C0123");
-  EXPECT_EQ(std::get<TeamsChannel>(config->channels.at("sec").settings).token_url,
-            "http://127.0.0.1:1/token");
+  EXPECT_EQ(
+      std::get<SlackChannel>(config->channels.at("room").settings).channel,
+      "C0123");
+  EXPECT_EQ(
+      std::get<TeamsChannel>(config->channels.at("sec").settings).token_url,
+      "http://127.0.0.1:1/token");
   EXPECT_NE(ErrorOf("policies: [a]\ndirectory: d.yaml\n"
                     "delivery: { attempts: 0 }\n")
                 .find("delivery.attempts"),
