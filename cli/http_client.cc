@@ -12,6 +12,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "runtime/channels/http_call.h"
 #include "stdlib/absl_compat.h"
 
 namespace signoff::cli {
@@ -282,19 +283,7 @@ absl::StatusOr<ApiResponse> ApiClient::Post(std::string_view path,
 }
 
 std::string EscapePathSegment(std::string_view segment) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : segment) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out.push_back(c);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[u >> 4]);
-      out.push_back(kHex[u & 15]);
-    }
-  }
-  return out;
+  return channels::PercentEncode(segment);
 }
 
 }  // namespace signoff::cli

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -34,6 +35,10 @@ struct HttpAnswer {
 
 // Makes the call. Never throws.
 HttpAnswer CallHttp(const HttpCall& call);
+
+// RFC 3986 percent-encoding of every byte but the unreserved characters
+// (A-Z a-z 0-9 - . _ ~): safe as one path segment or one form value.
+std::string PercentEncode(std::string_view text);
 
 // "scheme://host[:port]" and "/path?query" of `url`; false when `url` has
 // no scheme.
