@@ -148,15 +148,10 @@ ClauseSet ApprovalService::ClausesOf(const store::RequestRecord& record,
   }
   std::vector<int64_t> read;
   if (fired == nullptr) {
-    absl::Status status = store_->Read([&](store::ReadTx& tx) -> absl::Status {
-      absl::StatusOr<std::vector<store::EscalationRecord>> all =
-          tx.ListEscalations(record.id);
-      if (!all.ok()) return all.status();
-      read = internal::FiredIndexes(*all);
-      return absl::OkStatus();
-    });
     // Unreadable: judge without the escalations (fail closed).
-    if (!status.ok()) read.clear();
+    absl::StatusOr<std::vector<store::EscalationRecord>> all =
+        store_->ListEscalations(record.id);
+    if (all.ok()) read = internal::FiredIndexes(*all);
     fired = &read;
   }
   StoredDecision widened = decision;
@@ -166,19 +161,17 @@ ClauseSet ApprovalService::ClausesOf(const store::RequestRecord& record,
 }
 
 absl::Status ApprovalService::NotifyChange(store::WriteTx& tx,
+                                           std::string_view decision_json,
                                            const std::string& id,
                                            std::string_view event,
                                            std::string_view actor, int64_t now,
-                                           nlohmann::json escalation,
-                                           const StoredDecision* known) const {
-  if (!options_.notify || event.empty()) return absl::OkStatus();
-  if (known != nullptr && known->channels.empty() &&
-      known->escalations.empty()) {
+                                           nlohmann::json escalation) const {
+  if (!options_.notify || event.empty() ||
+      !internal::MayNotify(decision_json)) {
     return absl::OkStatus();  // nobody to tell, now or later
   }
   absl::StatusOr<store::RequestRecord> record = tx.GetRequest(id);
   if (!record.ok()) return record.status();
-  if (!internal::MayNotify(record->decision_json)) return absl::OkStatus();
   absl::StatusOr<StoredDecision> decision =
       ParseStoredDecision(record->decision_json);
   if (!decision.ok()) return absl::OkStatus();  // nothing names a channel
@@ -347,9 +340,6 @@ absl::StatusOr<SubmitResult> ApprovalService::Submit(std::string_view identity,
       return s;
     }
     if (record.state == store::kStatePending) {
-      if (decision->channels.empty() && decision->escalations.empty()) {
-        return absl::OkStatus();  // nobody to tell, now or later
-      }
       for (size_t i = 0; i < decision->escalations.size(); ++i) {
         store::EscalationRecord e;
         e.request_id = record.id;
@@ -358,8 +348,8 @@ absl::StatusOr<SubmitResult> ApprovalService::Submit(std::string_view identity,
             internal::AddSeconds(now, decision->escalations[i].after_seconds);
         if (absl::Status s = tx.InsertEscalation(e); !s.ok()) return s;
       }
-      return NotifyChange(tx, record.id, audit::kTypeRequestCreated, who->id,
-                          now);
+      return NotifyChange(tx, record.decision_json, record.id,
+                          audit::kTypeRequestCreated, who->id, now);
     }
     if (!grant) return absl::OkStatus();
     if (absl::Status s =

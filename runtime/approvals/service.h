@@ -365,13 +365,13 @@ class ApprovalService {
                       const StoredDecision& decision,
                       const std::vector<int64_t>* fired = nullptr) const;
   // Calls options_.notify for `event` of request `id` when it has channels
-  // to tell, with the view read in `tx` (ChangeNote).
-  // `known`: the request's stored decision when the caller has parsed it
-  // (a decision without channels or escalations skips every read).
-  absl::Status NotifyChange(store::WriteTx& tx, const std::string& id,
-                            std::string_view event, std::string_view actor,
-                            int64_t now, nlohmann::json escalation = nullptr,
-                            const StoredDecision* known = nullptr) const;
+  // to tell, with the view read in `tx` (ChangeNote). `decision_json` is
+  // the request's stored decision: one that names no channel and no
+  // escalation (internal::MayNotify) returns at once, without a read.
+  absl::Status NotifyChange(store::WriteTx& tx, std::string_view decision_json,
+                            const std::string& id, std::string_view event,
+                            std::string_view actor, int64_t now,
+                            nlohmann::json escalation = nullptr) const;
   // Fires the due escalations (part of Tick); adds the escalated ids.
   absl::Status FireEscalations(int64_t now, std::vector<std::string>& fired);
   // `clauses`: the request's ClauseSet when the caller has it (else it is

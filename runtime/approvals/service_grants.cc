@@ -47,8 +47,8 @@ std::string_view OperationName(bool consume) {
 struct StoreRefusal {
   absl::Status status;
   std::string code;
-  std::string policy;      // of the grant's request, when found
-  bool may_notify = true;  // internal::MayNotify of its decision
+  std::string policy;         // of the grant's request, when found
+  std::string decision_json;  // of the grant's request, when found
 };
 
 // Whether the store agrees the grant may be used now: issued here, this
@@ -69,7 +69,7 @@ absl::Status CheckStored(store::ReadTx& tx, const grants::GrantClaims& claims,
       tx.GetRequest(grant->request_id);
   if (!request.ok()) return request.status();
   refusal.policy = request->policy;
-  refusal.may_notify = internal::MayNotify(request->decision_json);
+  refusal.decision_json = request->decision_json;
   if (grant->consumed_at) {
     refusal.status = absl::AlreadyExistsError("grant already consumed");
     refusal.code = "already_consumed";
@@ -182,9 +182,8 @@ absl::StatusOr<grants::GrantClaims> ApprovalService::CheckGrant(
         !s.ok()) {
       return s;
     }
-    if (!refusal.may_notify) return absl::OkStatus();
-    return NotifyChange(tx, claims->request_id, audit::kTypeGrantConsumed,
-                        caller, now);
+    return NotifyChange(tx, refusal.decision_json, claims->request_id,
+                        audit::kTypeGrantConsumed, caller, now);
   });
   if (!written.ok()) return written;
   if (!refusal.status.ok()) return WithReason(refusal.status, refusal.code);
@@ -251,8 +250,9 @@ absl::StatusOr<int> ApprovalService::Tick() {
           !s.ok()) {
         return s;
       }
-      if (absl::Status s = NotifyChange(tx, r.id, audit::kTypeRequestExpired,
-                                        kActorRuntime, now);
+      if (absl::Status s =
+              NotifyChange(tx, r.decision_json, r.id,
+                           audit::kTypeRequestExpired, kActorRuntime, now);
           !s.ok()) {
         return s;
       }
@@ -279,8 +279,9 @@ absl::StatusOr<int> ApprovalService::Tick() {
           !s.ok()) {
         return s;
       }
-      if (absl::Status s = NotifyChange(
-              tx, g.request_id, audit::kTypeRequestExpired, kActorRuntime, now);
+      if (absl::Status s =
+              NotifyChange(tx, request->decision_json, g.request_id,
+                           audit::kTypeRequestExpired, kActorRuntime, now);
           !s.ok()) {
         return s;
       }
@@ -304,18 +305,7 @@ absl::StatusOr<int> ApprovalService::Tick() {
 absl::Status ApprovalService::FireEscalations(int64_t now,
                                               std::vector<std::string>& fired) {
   absl::StatusOr<std::vector<store::EscalationRecord>> due =
-      [&]() -> absl::StatusOr<std::vector<store::EscalationRecord>> {
-    std::vector<store::EscalationRecord> out;
-    absl::Status read = store_->Read([&](store::ReadTx& tx) -> absl::Status {
-      absl::StatusOr<std::vector<store::EscalationRecord>> d =
-          tx.DueEscalations(now, options_.tick_batch);
-      if (!d.ok()) return d.status();
-      out = *std::move(d);
-      return absl::OkStatus();
-    });
-    if (!read.ok()) return read;
-    return out;
-  }();
+      store_->DueEscalations(now, options_.tick_batch);
   if (!due.ok()) return due.status();
   // One transaction per escalation: each fires exactly once (the store's
   // compare-and-set), with its audit entry and its messages.
@@ -357,8 +347,9 @@ absl::Status ApprovalService::FireEscalations(int64_t now,
               !s.ok()) {
             return s;
           }
-          return NotifyChange(tx, e.request_id, audit::kTypeRequestEscalated,
-                              kActorRuntime, now, escalation);
+          return NotifyChange(tx, request->decision_json, e.request_id,
+                              audit::kTypeRequestEscalated, kActorRuntime, now,
+                              escalation);
         });
     if (!written.ok()) return written;
     if (won) fired.push_back(e.request_id);

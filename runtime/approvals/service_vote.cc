@@ -240,9 +240,8 @@ absl::StatusOr<VoteResult> ApprovalService::Vote(std::string_view id,
     if (absl::Status s = body(tx); !s.ok()) return s;
     const std::string_view main = internal::MainEvent(events);
     return NotifyChange(
-        tx, request_id, main,
-        main == audit::kTypeRequestExpired ? kActorRuntime : actor, now,
-        nullptr, &*decision);
+        tx, record->decision_json, request_id, main,
+        main == audit::kTypeRequestExpired ? kActorRuntime : actor, now);
   });
   if (!written.ok()) return written;
   Changed(request_id, events);
@@ -261,11 +260,13 @@ absl::Status ApprovalService::Cancel(std::string_view id,
   const std::string actor(identity);
   absl::Status refusal;
   std::vector<std::string> events;
+  std::string decision_json;  // of the request, for NotifyChange
   auto body = [&](store::WriteTx& tx) -> absl::Status {
     refusal = absl::OkStatus();
     events.clear();
     absl::StatusOr<store::RequestRecord> current = tx.GetRequest(request_id);
     if (!current.ok()) return current.status();
+    decision_json = current->decision_json;
     auto refuse = [&](absl::Status why, std::string_view code) {
       refusal = why;
       return Audit(tx, "cancel.refused", request_id, actor, current->policy,
@@ -302,7 +303,7 @@ absl::Status ApprovalService::Cancel(std::string_view id,
     if (absl::Status s = body(tx); !s.ok()) return s;
     const std::string_view main = internal::MainEvent(events);
     return NotifyChange(
-        tx, request_id, main,
+        tx, decision_json, request_id, main,
         main == audit::kTypeRequestExpired ? kActorRuntime : actor, now);
   });
   if (!written.ok()) return written;

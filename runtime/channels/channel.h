@@ -52,6 +52,12 @@
 
 namespace signoff::channels {
 
+// The payload above for `event` at `time_ms` (unix ms) by `actor`, with
+// the request view; `escalation` is added when not null.
+nlohmann::json ChangePayload(std::string_view event, int64_t time_ms,
+                             std::string_view actor, nlohmann::json request,
+                             nlohmann::json escalation = nullptr);
+
 // One message to deliver.
 struct Notification {
   std::string id;               // the outbox message id

@@ -1,7 +1,5 @@
 #include "runtime/channels/outbox.h"
 
-#include <openssl/rand.h>
-
 #include <algorithm>
 #include <chrono>
 #include <random>
@@ -11,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "runtime/audit/entry.h"
 #include "runtime/audit/timestamp.h"
-#include "runtime/crypto/encoding.h"
+#include "runtime/grants/ids.h"
 #include "stdlib/absl_compat.h"
 
 namespace signoff::channels {
@@ -23,27 +21,6 @@ constexpr std::string_view kActorRuntime = "runtime";
 
 std::string Dump(const json& value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-// "m_" + 32 hex characters of CSPRNG output: unique without coordination,
-// so an idempotency key never repeats across processes or restarts.
-std::string NewMessageId() {
-  unsigned char bytes[16];
-  if (RAND_bytes(bytes, sizeof(bytes)) != 1) {
-    // A message id needs uniqueness, not secrecy: fall back to the clock
-    // and a counter rather than fail the change it announces.
-    static std::atomic<uint64_t> counter{0};
-    const uint64_t now = static_cast<uint64_t>(
-        std::chrono::system_clock::now().time_since_epoch().count());
-    const uint64_t n = counter.fetch_add(1);
-    for (int i = 0; i < 8; ++i) {
-      bytes[i] = static_cast<unsigned char>(now >> (8 * i));
-      bytes[8 + i] = static_cast<unsigned char>(n >> (8 * i));
-    }
-  }
-  return absl::StrCat(
-      "m_", crypto::HexEncode(std::string_view(
-                reinterpret_cast<const char*>(bytes), sizeof(bytes))));
 }
 
 std::string_view OutcomeName(Outcome outcome) {
@@ -117,7 +94,9 @@ absl::Status Outbox::Enqueue(store::WriteTx& tx,
   for (const std::string& channel : channels) {
     if (!done.insert(channel).second) continue;
     store::OutboxRecord message;
-    message.id = NewMessageId();
+    // Random (CSPRNG), so an idempotency key never repeats across
+    // processes or restarts.
+    message.id = grants::NewId("m_");
     message.request_id = std::string(request_id);
     message.channel = channel;
     message.kind = kind;

@@ -95,6 +95,24 @@ std::string MessageOf(const absl::Status& status) {
   return std::string(status.message());
 }
 
+// The identity of a platform user (`slack:` / `teams:` handle) in the
+// directory this request is served with; null when none.
+const runtime::Identity* Mapped(
+    const HttpRequest& http,
+    const runtime::Identity* (runtime::Directory::*find)(std::string_view)
+        const,
+    std::string_view handle) {
+  if (http.state == nullptr || http.state->directory == nullptr) return nullptr;
+  return ((*http.state->directory).*find)(handle);
+}
+
+// The vote of a button: the parsers admit only "approve" and "reject";
+// anything else would count as a rejection (fail closed).
+approvals::VoteChoice ChoiceOf(std::string_view action) {
+  return approvals::ParseVoteChoice(action).value_or(
+      approvals::VoteChoice::kReject);
+}
+
 // An empty 200: the callback is taken (Slack wants nothing more).
 HttpResponse Acknowledged() {
   HttpResponse response;
@@ -151,9 +169,7 @@ HttpResponse SlackInteraction(ServerContext& context, const HttpRequest& http) {
     return StatusResponse(click.status());
   }
   const runtime::Identity* who =
-      http.state != nullptr && http.state->directory != nullptr
-          ? http.state->directory->FindBySlack(click->user_id)
-          : nullptr;
+      Mapped(http, &runtime::Directory::FindBySlack, click->user_id);
   if (who == nullptr) {
     const std::string why = absl::StrCat(
         "Slack user ", click->user_id,
@@ -171,11 +187,8 @@ HttpResponse SlackInteraction(ServerContext& context, const HttpRequest& http) {
   // itself is updated through the outbox once the vote commits.
   context.background().Post([&context, click = *std::move(click),
                              identity = who->id] {
-    const approvals::VoteChoice choice = click.action == "approve"
-                                             ? approvals::VoteChoice::kApprove
-                                             : approvals::VoteChoice::kReject;
     absl::StatusOr<approvals::VoteResult> voted = context.approvals().Vote(
-        click.request_id, identity, choice, "via Slack");
+        click.request_id, identity, ChoiceOf(click.action), "via Slack");
     if (!voted.ok() && !click.response_url.empty()) {
       channels::PostSlackResponse(
           click.response_url,
@@ -220,9 +233,7 @@ HttpResponse TeamsActivity(ServerContext& context, const HttpRequest& http) {
     return StatusResponse(invoke.status());
   }
   const runtime::Identity* who =
-      http.state != nullptr && http.state->directory != nullptr
-          ? http.state->directory->FindByTeams(invoke->aad_object_id)
-          : nullptr;
+      Mapped(http, &runtime::Directory::FindByTeams, invoke->aad_object_id);
   if (who == nullptr) {
     const std::string why = absl::StrCat(
         "Teams user ", invoke->aad_object_id,
@@ -233,31 +244,27 @@ HttpResponse TeamsActivity(ServerContext& context, const HttpRequest& http) {
     return JsonResponse(200, channels::InvokeMessageResponse(why));
   }
   // Teams waits for the invoke's answer: vote now, answer the new card.
-  const approvals::VoteChoice choice = invoke->verb == "approve"
-                                           ? approvals::VoteChoice::kApprove
-                                           : approvals::VoteChoice::kReject;
   absl::StatusOr<approvals::VoteResult> voted = context.approvals().Vote(
-      invoke->request_id, who->id, choice, "via Teams");
+      invoke->request_id, who->id, ChoiceOf(invoke->verb), "via Teams");
   if (!voted.ok()) {
-    if (voted.status().code() != absl::StatusCode::kPermissionDenied &&
-        voted.status().code() != absl::StatusCode::kAlreadyExists &&
-        voted.status().code() != absl::StatusCode::kFailedPrecondition &&
-        voted.status().code() != absl::StatusCode::kNotFound &&
-        voted.status().code() != absl::StatusCode::kUnauthenticated) {
-      return StatusResponse(voted.status());
+    // The vote refusals of RUNTIME.md §7 (401, 403, 404, 409) are told to
+    // the clicker; anything else stays an error.
+    HttpResponse error = StatusResponse(voted.status());
+    if (error.status != 401 && error.status != 403 && error.status != 404 &&
+        error.status != 409) {
+      return error;
     }
     return JsonResponse(
         200, channels::InvokeMessageResponse(absl::StrCat(
                  "Your vote was not counted: ", voted.status().message())));
   }
-  const json payload = {
-      {"event", voted->resolved ? absl::StrCat("request.", voted->status)
-                                : std::string(audit::kTypeVoteAccepted)},
-      {"time", audit::FormatTimestamp(now_ms)},
-      {"actor", who->id},
-      {"request", approvals::ToJson(voted->view)}};
+  const std::string event = voted->resolved
+                                ? absl::StrCat("request.", voted->status)
+                                : std::string(audit::kTypeVoteAccepted);
   return JsonResponse(
-      200, channels::InvokeCardResponse(channels::RenderTeamsCard(payload)));
+      200, channels::InvokeCardResponse(
+               channels::RenderTeamsCard(channels::ChangePayload(
+                   event, now_ms, who->id, approvals::ToJson(voted->view)))));
 }
 
 }  // namespace

@@ -82,13 +82,11 @@ absl::StatusOr<std::unique_ptr<ServerContext>> ServerContext::Create(
       if (ctx->outbox_->Has(name)) channels.push_back(name);
     }
     if (channels.empty()) return absl::OkStatus();
-    nlohmann::json payload = {{"event", std::string(note.event)},
-                              {"time", audit::FormatTimestamp(note.time)},
-                              {"actor", std::string(note.actor)},
-                              {"request", approvals::ToJson(*note.view)}};
-    if (!note.escalation.is_null()) payload["escalation"] = note.escalation;
-    return channels::Outbox::Enqueue(tx, channels, note.view->id, payload,
-                                     note.time);
+    return channels::Outbox::Enqueue(
+        tx, channels, note.view->id,
+        channels::ChangePayload(note.event, note.time, note.actor,
+                                approvals::ToJson(*note.view), note.escalation),
+        note.time);
   };
   context->approvals_ = std::make_unique<approvals::ApprovalService>(
       [ctx]() -> std::shared_ptr<const PolicySnapshot> {

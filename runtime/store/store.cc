@@ -78,6 +78,18 @@ absl::StatusOr<std::vector<OutboxRecord>> Store::ListOutbox(
       *this, [&](ReadTx& tx) { return tx.ListOutbox(state, limit); });
 }
 
+absl::StatusOr<std::vector<EscalationRecord>> Store::ListEscalations(
+    std::string_view request_id) const {
+  return ReadOne<std::vector<EscalationRecord>>(
+      *this, [&](ReadTx& tx) { return tx.ListEscalations(request_id); });
+}
+
+absl::StatusOr<std::vector<EscalationRecord>> Store::DueEscalations(
+    int64_t now, int64_t limit) const {
+  return ReadOne<std::vector<EscalationRecord>>(
+      *this, [&](ReadTx& tx) { return tx.DueEscalations(now, limit); });
+}
+
 absl::StatusOr<std::vector<audit::AuditEntry>> Store::ListAudit(
     int64_t after_seq, int64_t limit) const {
   return ReadOne<std::vector<audit::AuditEntry>>(

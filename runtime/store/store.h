@@ -201,6 +201,10 @@ class Store {
                                                      int64_t limit) const;
   absl::StatusOr<std::vector<OutboxRecord>> ListOutbox(std::string_view state,
                                                        int64_t limit) const;
+  absl::StatusOr<std::vector<EscalationRecord>> ListEscalations(
+      std::string_view request_id) const;
+  absl::StatusOr<std::vector<EscalationRecord>> DueEscalations(
+      int64_t now, int64_t limit) const;
   absl::StatusOr<std::vector<audit::AuditEntry>> ListAudit(int64_t after_seq,
                                                            int64_t limit) const;
   absl::StatusOr<AuditHead> GetAuditHead() const;
